@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Composer.Cli.Output;
+using Composer.Core.Execution;
+using Composer.Core.Graph;
+using Composer.Core.Planning;
+
+namespace Composer.Cli.Commands;
+
+/// <summary>Executes a plan with the chosen progress output and reports failures by service; exit 0 or 1.</summary>
+internal static class PlanRunner
+{
+    public static async Task<int> RunAsync(Plan plan, IEngine engine, GlobalOptions global, ParseResult parse, CancellationToken cancellationToken)
+    {
+        foreach (var warning in plan.Warnings) Console.Error.WriteLine($"WARN[0000] {warning}");
+        if (plan.IsEmpty) return ExitCodes.Ok;
+        var mode = ProgressPrinter.ResolveMode(parse.GetValue(global.Progress) ?? "auto");
+        var executor = new PlanExecutor(engine, new ProgressPrinter(Console.Error, mode), global.ParallelLimit(parse));
+        var result = await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded) return ExitCodes.Ok;
+
+        var byId = plan.Operations.ToDictionary(o => o.Id);
+        foreach (var (id, error) in result.Failures.Where(f => f.Error is not DependencyFailedException).OrderBy(f => f.Id, StringComparer.Ordinal))
+        {
+            var op = byId[id];
+            var who = op.Service is null ? "" : $"service \"{op.Service}\": ";
+            Console.Error.WriteLine($"Error: {who}{error.Message}");
+        }
+        var skipped = result.Failures.Where(f => f.Error is DependencyFailedException).Select(f => byId[f.Id].Service).OfType<string>().Distinct().Order().ToList();
+        if (skipped.Count > 0) Console.Error.WriteLine($"Error: not started because a dependency failed: {string.Join(", ", skipped)}");
+        return ExitCodes.Failure;
+    }
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Composer.Core.Execution;
+using Composer.Core.Planning;
+
+namespace Composer.Cli.Commands;
+
+internal static class PsCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var all = new Option<bool>("--all", "-a") { Description = "Show all stopped containers (including those created by the run command)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only display IDs" };
+        var servicesOnly = new Option<bool>("--services") { Description = "Display services" };
+        var status = new Option<string[]>("--status") { Description = "Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]", Arity = ArgumentArity.ZeroOrMore };
+        var format = new Option<string>("--format") { Description = "Format the output. Values: [table | json]", DefaultValueFactory = _ => "table" };
+        var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("ps", "List containers");
+        foreach (var o in new Option[] { all, quiet, servicesOnly, status, format }) command.Add(o);
+        command.Add(services);
+
+        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
+        {
+            var (name, project) = global.ResolveProject(parse);
+            using var engine = await GlobalOptions.ConnectAsync(ct);
+            var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = parse.GetValue(all) }, ct);
+            var wanted = parse.GetValue(services) ?? [];
+            var states = parse.GetValue(status) ?? [];
+            var rows = observed.Containers
+                .Where(c => parse.GetValue(all) || states.Length > 0 || c.IsRunning)
+                .Where(c => states.Length == 0 || states.Contains(c.State))
+                .Where(c => wanted.Length == 0 || wanted.Contains(c.Service))
+                .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+
+            if (parse.GetValue(quiet)) { foreach (var c in rows) Console.WriteLine(c.Id); return ExitCodes.Ok; }
+            if (parse.GetValue(servicesOnly)) { foreach (var s in rows.Select(c => c.Service).Distinct()) Console.WriteLine(s); return ExitCodes.Ok; }
+            if (parse.GetValue(format) == "json")
+            {
+                foreach (var c in rows)
+                    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["ID"] = c.Id, ["Name"] = c.Name, ["Image"] = c.Image, ["Command"] = c.Command, ["Project"] = name,
+                        ["Service"] = c.Service, ["Created"] = c.Created.ToUnixTimeSeconds(), ["State"] = c.State, ["Status"] = c.Status,
+                        ["Health"] = Health(c.Status), ["ExitCode"] = ExitCode(c.Status),
+                        ["Publishers"] = c.Ports.Select(p => new Dictionary<string, object?> { ["URL"] = p.HostIp ?? "", ["TargetPort"] = p.PrivatePort, ["PublishedPort"] = p.PublicPort ?? 0, ["Protocol"] = p.Type }),
+                    }));
+                return ExitCodes.Ok;
+            }
+            Table.Write(Console.Out, ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"],
+                rows.Select(c => new[] { c.Name, c.Image, Quote(c.Command), c.Service, Ago(c.Created), c.Status, Ports(c) }));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static string Quote(string command) => "\"" + (command.Length > 20 ? command[..19] + "…" : command) + "\"";
+
+    private static string Health(string status) =>
+        status.Contains("(healthy)", StringComparison.Ordinal) ? "healthy" :
+        status.Contains("(unhealthy)", StringComparison.Ordinal) ? "unhealthy" :
+        status.Contains("(health: starting)", StringComparison.Ordinal) ? "starting" : "";
+
+    private static int ExitCode(string status)
+    {
+        var open = status.IndexOf("Exited (", StringComparison.Ordinal);
+        if (open < 0) return 0;
+        var close = status.IndexOf(')', open);
+        return int.TryParse(status[(open + 8)..close], out var code) ? code : 0;
+    }
+
+    internal static string Ago(DateTimeOffset created)
+    {
+        var age = DateTimeOffset.UtcNow - created;
+        return age.TotalSeconds < 60 ? $"{Math.Max(1, (int)age.TotalSeconds)} seconds ago"
+            : age.TotalMinutes < 60 ? $"{(int)age.TotalMinutes} minutes ago"
+            : age.TotalHours < 48 ? $"{(int)age.TotalHours} hours ago"
+            : $"{(int)age.TotalDays} days ago";
+    }
+
+    private static string Ports(ObservedContainer c) => string.Join(", ", c.Ports
+        .OrderBy(p => p.PrivatePort).ThenBy(p => p.HostIp, StringComparer.Ordinal)
+        .Select(p => p.PublicPort is { } pub
+            ? $"{(p.HostIp is null ? "" : (p.HostIp.Contains(':') ? $"[{p.HostIp}]" : p.HostIp) + ":")}{pub}->{p.PrivatePort}/{p.Type}"
+            : $"{p.PrivatePort}/{p.Type}")
+        .Distinct());
+}
+
+/// <summary>Compose's borderless, space-aligned table (three spaces between columns); never wraps, so scripts can cut it.</summary>
+internal static class Table
+{
+    public static void Write(TextWriter writer, IReadOnlyList<string> headers, IEnumerable<string[]> rows)
+    {
+        var all = rows.ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
+        void Line(IReadOnlyList<string> cells) =>
+            writer.WriteLine(string.Join("   ", cells.Select((c, i) => i == cells.Count - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
+        Line(headers);
+        foreach (var r in all) Line(r);
+    }
+}

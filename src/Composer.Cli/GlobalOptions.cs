@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Composer.Core.Loading;
+using Composer.Core.Model;
+using Composer.Docker;
+
+namespace Composer.Cli;
+
+/// <summary>Compose's global flags, shared by every command.</summary>
+public sealed class GlobalOptions
+{
+    public Option<string[]> File { get; } = new("--file", "-f") { Description = "Compose configuration files", Recursive = true, Arity = ArgumentArity.ZeroOrMore };
+    public Option<string?> ProjectName { get; } = new("--project-name", "-p") { Description = "Project name", Recursive = true };
+    public Option<string?> ProjectDirectory { get; } = new("--project-directory") { Description = "Specify an alternate working directory (default: the path of the first compose file)", Recursive = true };
+    public Option<string[]> EnvFile { get; } = new("--env-file") { Description = "Specify an alternate environment file", Recursive = true, Arity = ArgumentArity.ZeroOrMore };
+    public Option<string[]> Profile { get; } = new("--profile") { Description = "Specify a profile to enable", Recursive = true, Arity = ArgumentArity.ZeroOrMore };
+    public Option<int?> Parallel { get; } = new("--parallel") { Description = "Control max parallelism, -1 for unlimited", Recursive = true };
+    public Option<string> Progress { get; } = new("--progress") { Description = "Set type of progress output (auto, tty, plain, json, quiet)", Recursive = true, DefaultValueFactory = _ => "auto" };
+
+    public void AddTo(Command root)
+    {
+        foreach (var o in new Option[] { File, ProjectName, ProjectDirectory, EnvFile, Profile, Parallel, Progress }) root.Add(o);
+        Progress.AcceptOnlyFromAmong("auto", "tty", "plain", "json", "quiet");
+    }
+
+    public ProjectOptions ProjectOptions(ParseResult parse, IEnumerable<string>? services = null)
+    {
+        var env = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToImmutableDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+        return new ProjectOptions
+        {
+            WorkingDirectory = Directory.GetCurrentDirectory(),
+            ConfigFiles = [.. parse.GetValue(File) ?? []],
+            ProjectName = parse.GetValue(ProjectName),
+            ProjectDirectory = parse.GetValue(ProjectDirectory),
+            EnvFiles = [.. parse.GetValue(EnvFile) ?? []],
+            Profiles = [.. parse.GetValue(Profile) ?? []],
+            SelectedServices = [.. services ?? []],
+            Environment = env,
+        };
+    }
+
+    /// <summary>Loads the project, printing warnings; invalid files throw (exit 2).</summary>
+    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null)
+    {
+        var result = new ProjectLoader().Load(ProjectOptions(parse, services));
+        Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
+        return result.GetProjectOrThrow();
+    }
+
+    /// <summary>
+    /// The project name for commands that can work without a file (down, ps, logs): -p, COMPOSE_PROJECT_NAME, or the
+    /// loaded file's. Returns the loaded project too, when there is one.
+    /// </summary>
+    public (string Name, Project? Project) ResolveProject(ParseResult parse)
+    {
+        var explicitName = parse.GetValue(ProjectName) ?? System.Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME");
+        var options = ProjectOptions(parse);
+        var loader = new ProjectLoader();
+        if (explicitName is not null && parse.GetValue(File) is not { Length: > 0 })
+        {
+            // With only a name, the file is optional: use it when it is there, as Compose does.
+            var probe = new Core.Diagnostics.DiagnosticBag();
+            if (loader.FindConfigFiles(options, probe).Count == 0)
+            {
+                var normalized = Project.NormalizeName(explicitName);
+                if (normalized.Length == 0) throw new UsageException($"invalid project name \"{explicitName}\"");
+                return (normalized, null);
+            }
+        }
+        var project = LoadProject(parse);
+        return (project.Name, project);
+    }
+
+    public int ParallelLimit(ParseResult parse)
+    {
+        var value = parse.GetValue(Parallel);
+        if (value is null && int.TryParse(System.Environment.GetEnvironmentVariable("COMPOSE_PARALLEL_LIMIT"), out var env)) value = env;
+        return value is null or < 0 ? 0 : value.Value;
+    }
+
+    public static async Task<DockerEngine> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var engine = DockerEngine.Connect();
+        await engine.PingAsync(cancellationToken).ConfigureAwait(false);
+        return engine;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Composer.Core.Execution;
+using Composer.Core.Graph;
+using Composer.Core.Planning;
+
+namespace Composer.Cli.Output;
+
+/// <summary>Prints operation progress as Compose does in plain mode (" Container p-db-1  Started"), or as JSON lines.</summary>
+public sealed class ProgressPrinter(TextWriter writer, string mode) : IProgressSink
+{
+    private readonly Lock _lock = new();
+
+    public void Report(OperationProgress p)
+    {
+        if (mode == "quiet") return;
+        var (kind, name, running, done) = Words(p.Operation);
+        var text = p.Status switch
+        {
+            OperationStatus.Running => running,
+            OperationStatus.Done => done,
+            OperationStatus.Failed => "Error",
+            OperationStatus.Skipped => "Skipped",
+            _ => null,
+        };
+        if (text is null) return;
+        lock (_lock)
+        {
+            if (mode == "json")
+            {
+                writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["id"] = $"{kind} {name}", ["status"] = text, ["operation"] = p.Operation.Describe(),
+                    ["cause"] = p.Operation.Cause, ["elapsed_ms"] = (long)p.Elapsed.TotalMilliseconds,
+                    ["error"] = p.Error is DependencyFailedException ? null : p.Error?.Message,
+                }));
+                return;
+            }
+            var line = $" {kind} {name}  {text}";
+            if (p.Status == OperationStatus.Done && p.Elapsed > TimeSpan.Zero) line += $" {p.Elapsed.TotalSeconds:0.0}s";
+            if (p.Status == OperationStatus.Failed && p.Error is not null) line += $": {p.Error.Message}";
+            writer.WriteLine(line);
+        }
+    }
+
+    private static (string Kind, string Name, string Running, string Done) Words(Operation op) => op switch
+    {
+        CreateNetwork o => ("Network", o.Spec.Name, "Creating", "Created"),
+        RemoveNetwork o => ("Network", o.Name, "Removing", "Removed"),
+        CreateVolume o => ("Volume", o.Spec.Name, "Creating", "Created"),
+        RemoveVolume o => ("Volume", o.Name, "Removing", "Removed"),
+        PullImage o => ("Image", o.Image, "Pulling", "Pulled"),
+        CreateContainer o when o.Cause != "missing" => ("Container", o.Spec.Name, "Recreate", "Recreated"),
+        CreateContainer o => ("Container", o.Spec.Name, "Creating", "Created"),
+        StartContainer o => ("Container", o.Name, "Starting", "Started"),
+        StopContainer o => ("Container", o.Name, "Stopping", "Stopped"),
+        RemoveContainer o => ("Container", o.Name, "Removing", "Removed"),
+        WaitContainer o => ("Container", o.Name, "Waiting", o.Condition switch
+        {
+            "service_healthy" => "Healthy",
+            "service_completed_successfully" => "Exited",
+            _ => "Started",
+        }),
+        _ => ("", op.Id, "Working", "Done"),
+    };
+
+    public static string ResolveMode(string requested)
+    {
+        if (requested != "auto") return requested;
+        return "plain";
+    }
+}

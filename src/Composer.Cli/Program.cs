@@ -1,0 +1,3 @@
+using Composer.Cli;
+
+return await ComposerApp.RunAsync(args);

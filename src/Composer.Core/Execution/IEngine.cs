@@ -1,0 +1,52 @@
+using Composer.Core.Planning;
+
+namespace Composer.Core.Execution;
+
+/// <summary>
+/// The only way Composer talks to a container engine. The Docker adapter implements it over the Engine API; tests
+/// use a fake. Names are engine names (containers may be addressed by name or id).
+/// </summary>
+public interface IEngine
+{
+    /// <summary>One read pass: the project's labelled containers, networks and volumes, plus the given images and external resources.</summary>
+    Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken);
+
+    Task PullImageAsync(string image, CancellationToken cancellationToken);
+    Task CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken);
+    Task RemoveNetworkAsync(string name, CancellationToken cancellationToken);
+    Task CreateVolumeAsync(VolumeSpec spec, CancellationToken cancellationToken);
+    Task RemoveVolumeAsync(string name, CancellationToken cancellationToken);
+    /// <summary>Creates the container and connects its extra networks; returns the id.</summary>
+    Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken);
+    Task StartContainerAsync(string name, CancellationToken cancellationToken);
+    Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
+    Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken);
+    /// <summary>Completes when the container meets the depends_on condition; throws <see cref="ConditionFailedException"/> when it never can.</summary>
+    Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken);
+}
+
+public sealed record ObserveRequest(string Project)
+{
+    public IReadOnlyCollection<string> Images { get; init; } = [];
+    public IReadOnlyCollection<string> ExternalNetworks { get; init; } = [];
+    public IReadOnlyCollection<string> ExternalVolumes { get; init; } = [];
+    /// <summary>Include one-off (run) containers.</summary>
+    public bool IncludeOneOff { get; init; } = true;
+}
+
+/// <summary>An engine call failed in a way the user can act on; the message names what and why.</summary>
+public class EngineException(string message, Exception? inner = null) : Exception(message, inner);
+
+public sealed class ImageNotFoundException(string image, string detail, Exception? inner = null)
+    : EngineException($"image \"{image}\" is not present locally and could not be pulled: {detail}", inner)
+{
+    public string Image { get; } = image;
+}
+
+/// <summary>A dependency will never meet its condition: it exited non-zero, or turned unhealthy.</summary>
+public sealed class ConditionFailedException(string container, string condition, string detail, int? exitCode = null)
+    : EngineException($"container {container} did not meet {condition}: {detail}")
+{
+    public string Container { get; } = container;
+    public int? ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,94 @@
+using Composer.Core.Graph;
+using Composer.Core.Planning;
+
+namespace Composer.Core.Execution;
+
+public enum OperationStatus { Waiting, Running, Done, Failed, Skipped }
+
+/// <summary>Progress of one operation, reported to whatever renders it (TTY, plain, JSON, tests).</summary>
+public sealed record OperationProgress(Operation Operation, OperationStatus Status, TimeSpan Elapsed, Exception? Error = null);
+
+public interface IProgressSink
+{
+    void Report(OperationProgress progress);
+}
+
+public sealed class NullProgressSink : IProgressSink
+{
+    public static readonly NullProgressSink Instance = new();
+    public void Report(OperationProgress progress) { }
+}
+
+public sealed record ExecutionResult(IReadOnlyDictionary<string, Exception?> Outcomes)
+{
+    public bool Succeeded => Outcomes.Values.All(e => e is null);
+    public IEnumerable<(string Id, Exception Error)> Failures =>
+        Outcomes.Where(kv => kv.Value is not null).Select(kv => (kv.Key, kv.Value!));
+}
+
+/// <summary>
+/// Runs a plan's DAG: each operation as soon as those it comes after are done, at most <c>parallelism</c> engine
+/// calls at once (waits take no slot, so no limit can deadlock). Makes no decisions: a failure fails what comes after
+/// it and lets independent branches finish.
+/// </summary>
+public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null, int parallelism = 0, TimeProvider? time = null)
+{
+    private readonly IProgressSink _progress = progress ?? NullProgressSink.Instance;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly SemaphoreSlim _slots = new(parallelism > 0 ? parallelism : 64);
+
+    public async Task<ExecutionResult> ExecuteAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        var byId = plan.Operations.ToDictionary(o => o.Id);
+        var outcomes = await DagWalker.WalkAsync(
+            byId.Keys,
+            id => byId[id].After.Where(byId.ContainsKey),
+            (id, ct) => RunAsync(byId[id], ct),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var (id, error) in outcomes)
+            if (error is DependencyFailedException)
+                _progress.Report(new OperationProgress(byId[id], OperationStatus.Skipped, TimeSpan.Zero, error));
+        return new ExecutionResult(outcomes);
+    }
+
+    private async Task RunAsync(Operation op, CancellationToken cancellationToken)
+    {
+        var held = false;
+        if (op.UsesEngineSlot)
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            held = true;
+        }
+        var started = _time.GetTimestamp();
+        _progress.Report(new OperationProgress(op, OperationStatus.Running, TimeSpan.Zero));
+        try
+        {
+            await DispatchAsync(op, cancellationToken).ConfigureAwait(false);
+            _progress.Report(new OperationProgress(op, OperationStatus.Done, _time.GetElapsedTime(started)));
+        }
+        catch (Exception e)
+        {
+            _progress.Report(new OperationProgress(op, OperationStatus.Failed, _time.GetElapsedTime(started), e));
+            throw;
+        }
+        finally
+        {
+            if (held) _slots.Release();
+        }
+    }
+
+    private Task DispatchAsync(Operation op, CancellationToken ct) => op switch
+    {
+        CreateNetwork o => engine.CreateNetworkAsync(o.Spec, ct),
+        RemoveNetwork o => engine.RemoveNetworkAsync(o.Name, ct),
+        CreateVolume o => engine.CreateVolumeAsync(o.Spec, ct),
+        RemoveVolume o => engine.RemoveVolumeAsync(o.Name, ct),
+        PullImage o => engine.PullImageAsync(o.Image, ct),
+        CreateContainer o => engine.CreateContainerAsync(o.Spec, ct),
+        StartContainer o => engine.StartContainerAsync(o.Name, ct),
+        StopContainer o => engine.StopContainerAsync(o.Name, o.Timeout, ct),
+        RemoveContainer o => engine.RemoveContainerAsync(o.Name, o.RemoveAnonymousVolumes, ct),
+        WaitContainer o => engine.WaitForConditionAsync(o.Name, o.Condition, ct),
+        _ => throw new NotSupportedException($"no executor for {op.GetType().Name}"),
+    };
+}

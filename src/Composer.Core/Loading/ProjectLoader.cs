@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using Composer.Core.Diagnostics;
+using Composer.Core.Graph;
+using Composer.Core.Loading.Yaml;
+using Composer.Core.Model;
+
+namespace Composer.Core.Loading;
+
+public sealed record LoadResult(Project? Project, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Success => Project is not null && Diagnostics.All(d => d.Severity != Severity.Error);
+    public Project GetProjectOrThrow() => Success ? Project! : throw new ComposeFileException(Diagnostics);
+}
+
+/// <summary>
+/// The loading pipeline: find files → parse (positions kept) → interpolate → merge → validate against the schema →
+/// normalize → profiles → dependency graph. Reads files only through <see cref="IFileSource"/>.
+/// </summary>
+public sealed class ProjectLoader(IFileSource? files = null)
+{
+    public static readonly ImmutableArray<string> DefaultFileNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+    private static readonly string[] OverrideFileNames = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
+
+    private readonly IFileSource _files = files ?? DiskFileSource.Instance;
+
+    public LoadResult Load(ProjectOptions options)
+    {
+        var diagnostics = new DiagnosticBag();
+        var project = LoadCore(options, diagnostics);
+        return new LoadResult(diagnostics.HasErrors ? null : project, diagnostics.Items);
+    }
+
+    /// <summary>Finds the compose files: -f, else COMPOSE_FILE, else the default names here or in a parent directory.</summary>
+    public IReadOnlyList<string> FindConfigFiles(ProjectOptions options, DiagnosticBag diagnostics)
+    {
+        var cwd = options.WorkingDirectory;
+        if (!options.ConfigFiles.IsEmpty) return [.. options.ConfigFiles.Select(f => f == "-" ? f : Path.GetFullPath(Path.Combine(cwd, f)))];
+        if (options.Environment.TryGetValue("COMPOSE_FILE", out var fromEnv) && fromEnv.Length > 0)
+        {
+            var separator = options.Environment.TryGetValue("COMPOSE_PATH_SEPARATOR", out var sep) && sep.Length > 0 ? sep : ":";
+            return [.. fromEnv.Split(separator, StringSplitOptions.RemoveEmptyEntries).Select(f => Path.GetFullPath(Path.Combine(cwd, f)))];
+        }
+        for (var dir = cwd; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            var found = DefaultFileNames.Select(n => Path.Combine(dir, n)).FirstOrDefault(_files.FileExists);
+            if (found is null) continue;
+            var result = new List<string> { found };
+            var overrideFile = OverrideFileNames.Select(n => Path.Combine(dir, n)).FirstOrDefault(_files.FileExists);
+            if (overrideFile is not null) result.Add(overrideFile);
+            return result;
+        }
+        diagnostics.Error("config.not-found", $"no configuration file provided: not found (looked for {string.Join(", ", DefaultFileNames)} in {cwd} and its parents)");
+        return [];
+    }
+
+    private Project? LoadCore(ProjectOptions options, DiagnosticBag diagnostics)
+    {
+        var configFiles = FindConfigFiles(options, diagnostics);
+        if (configFiles.Count == 0) return null;
+        var projectDirectory = options.ProjectDirectory is { } pd
+            ? Path.GetFullPath(Path.Combine(options.WorkingDirectory, pd))
+            : Path.GetDirectoryName(configFiles[0]) ?? options.WorkingDirectory;
+
+        var variables = ReadVariables(options, projectDirectory, diagnostics);
+        string? Lookup(string name) => variables.TryGetValue(name, out var v) ? v : null;
+
+        YNode? merged = null;
+        foreach (var file in configFiles)
+        {
+            var text = _files.ReadAllText(file);
+            if (text is null)
+            {
+                diagnostics.Error("config.missing-file", $"open {file}: no such file or directory");
+                continue;
+            }
+            var document = YamlReader.Parse(text, file, diagnostics);
+            if (document is null) continue;
+            if (document is not YMapping)
+            {
+                diagnostics.Error("config.top-level", $"top-level object must be a mapping, not {document.KindName}", document.Start);
+                continue;
+            }
+            if (options.Interpolate) document = YamlTransforms.Interpolate(document, Lookup, diagnostics);
+            merged = merged is null ? document : YamlTransforms.Merge(merged, document);
+        }
+        if (diagnostics.HasErrors) return null;
+        if (merged is not YMapping root)
+        {
+            diagnostics.Error("config.empty", $"{configFiles[0]}: empty compose file");
+            return null;
+        }
+
+        SchemaValidator.Validate(root, diagnostics);
+        if (diagnostics.HasErrors) return null;
+
+        var name = ProjectName(options, root, projectDirectory, diagnostics);
+        if (name is null) return null;
+        var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText);
+        var project = new Normalizer(context, diagnostics).Normalize(root, name);
+        if (diagnostics.HasErrors) return null;
+
+        project = Profiles.Apply(project, options, variables, root["services"] as YMapping, diagnostics);
+        var positions = (root["services"] as YMapping)?.Entries.ToDictionary(e => e.Key.Value, e => e.Key.Start) ?? [];
+        DependencyGraph.Build(project, diagnostics, positions);
+        return project;
+    }
+
+    /// <summary>The shell's variables over those of <c>.env</c> (or of each --env-file, in order).</summary>
+    private Dictionary<string, string> ReadVariables(ProjectOptions options, string projectDirectory, DiagnosticBag diagnostics)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var envFiles = options.EnvFiles.IsEmpty
+            ? [Path.Combine(projectDirectory, ".env")]
+            : options.EnvFiles.Select(f => Path.GetFullPath(Path.Combine(options.WorkingDirectory, f))).ToList();
+        foreach (var path in envFiles)
+        {
+            var text = _files.ReadAllText(path);
+            if (text is null)
+            {
+                if (!options.EnvFiles.IsEmpty) diagnostics.Error("env-file.missing", $"couldn't find env file: {path}");
+                continue;
+            }
+            var (entries, error) = EnvFile.Parse(text, k => options.Environment.TryGetValue(k, out var v) ? v : variables.GetValueOrDefault(k));
+            if (error is not null) diagnostics.Error("env-file.syntax", error.Message, new SourcePosition(path, error.Line, error.Column));
+            foreach (var e in entries)
+                if (e.Value is not null) variables[e.Key] = e.Value;
+        }
+        foreach (var (k, v) in options.Environment) variables[k] = v;
+        return variables;
+    }
+
+    private static string? ProjectName(ProjectOptions options, YMapping root, string projectDirectory, DiagnosticBag diagnostics)
+    {
+        if (options.ProjectName is { } explicitName)
+        {
+            if (Project.IsValidName(explicitName)) return explicitName;
+            diagnostics.Error("project.name", $"invalid project name \"{explicitName}\": it must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit");
+            return null;
+        }
+        if (options.Environment.TryGetValue("COMPOSE_PROJECT_NAME", out var fromEnv) && fromEnv.Length > 0)
+            return Project.NormalizeName(fromEnv);
+        if (Normalizer.Str(root["name"]) is { Length: > 0 } fromFile) return Project.NormalizeName(fromFile);
+        var fromDir = Project.NormalizeName(Path.GetFileName(projectDirectory.TrimEnd('/')));
+        if (fromDir.Length > 0) return fromDir;
+        diagnostics.Error("project.name", $"project name can't be empty: the directory name \"{projectDirectory}\" has no usable character; use -p");
+        return null;
+    }
+}
+
+/// <summary>Profiles: a service with profiles runs only when one of them is enabled or when it is named explicitly.</summary>
+internal static class Profiles
+{
+    public static Project Apply(Project project, ProjectOptions options, IReadOnlyDictionary<string, string> variables, YMapping? serviceNodes, DiagnosticBag diagnostics)
+    {
+        var active = new HashSet<string>(options.Profiles, StringComparer.Ordinal);
+        if (active.Count == 0 && variables.TryGetValue("COMPOSE_PROFILES", out var env))
+            active.UnionWith(env.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var all = active.Contains("*");
+        foreach (var name in options.SelectedServices)
+            if (project.Services.TryGetValue(name, out var s)) active.UnionWith(s.Profiles);
+        bool Enabled(Service s) => s.Profiles.IsEmpty || all || s.Profiles.Any(active.Contains);
+        var enabled = project.Services.Where(kv => Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
+        var disabled = project.Services.Where(kv => !Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
+        foreach (var service in enabled.Values)
+        {
+            var required = service.DependsOn.Where(d => d.Value.Required).Select(d => d.Key).Concat(service.Links.Select(l => l.Service));
+            foreach (var dep in required.Where(disabled.ContainsKey).Distinct())
+                diagnostics.Error("profiles.disabled-dependency",
+                    $"service \"{service.Name}\" depends on service \"{dep}\", which is disabled by its profiles ({string.Join(", ", disabled[dep].Profiles)})",
+                    (serviceNodes?[service.Name])?.Start);
+        }
+        return project with { Services = enabled, DisabledServices = disabled };
+    }
+}

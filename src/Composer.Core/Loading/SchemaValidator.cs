@@ -1,0 +1,246 @@
+using System.Reflection;
+using Composer.Core.Diagnostics;
+using Composer.Core.Loading.Yaml;
+using Newtonsoft.Json.Linq;
+using NJsonSchema;
+using NJsonSchema.Validation;
+
+namespace Composer.Core.Loading;
+
+/// <summary>
+/// Validates a merged, interpolated document against <c>schemas/compose.schema.json</c> (embedded) with NJsonSchema,
+/// and turns each schema error back into a diagnostic at the YAML node that caused it.
+/// </summary>
+public static class SchemaValidator
+{
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    {
+        using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream("compose.schema.json")
+            ?? throw new InvalidOperationException("compose.schema.json is not embedded");
+        using var reader = new StreamReader(stream);
+        return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+    });
+
+    public static string SchemaText
+    {
+        get
+        {
+            using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream("compose.schema.json")!;
+            return new StreamReader(stream).ReadToEnd();
+        }
+    }
+
+    /// <summary>Keys that Compose accepts in a service but Composer does not implement yet: named, never ignored.</summary>
+    public static readonly IReadOnlySet<string> NotYetImplementedServiceKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "configs", "cpu_count", "cpu_percent",
+        "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus", "cpuset", "credential_spec",
+        "develop", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "extends", "gpus", "group_add",
+        "ipc", "isolation", "label_file", "links_from", "logging", "mac_address", "mem_limit", "mem_reservation",
+        "mem_swappiness", "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform",
+        "post_start", "pre_stop", "provider", "runtime", "secrets", "security_opt", "shm_size", "storage_opt", "sysctls",
+        "tmpfs", "ulimits", "use_api_socket", "userns_mode", "uts", "volume_driver",
+    };
+
+    public static readonly IReadOnlySet<string> NotYetImplementedTopLevelKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "configs", "secrets", "include", "models",
+    };
+
+    private sealed record Origin(YNode Node, string Path);
+
+    public static void Validate(YNode document, DiagnosticBag diagnostics)
+    {
+        var json = ToJson(document, "");
+        var errors = Schema.Value.Validate(json);
+        foreach (var error in errors) Report(error, diagnostics);
+    }
+
+    private static void Report(ValidationError error, DiagnosticBag diagnostics)
+    {
+        var origin = OriginOf(error.Token);
+        var at = origin?.Node.Start;
+        var path = origin?.Path ?? error.Path ?? "";
+        var where = path.Length == 0 ? "top level" : path;
+        switch (error.Kind)
+        {
+            case ValidationErrorKind.NoAdditionalPropertiesAllowed:
+            {
+                var key = error.Property ?? "?";
+                var parentPath = origin is null ? "" : ParentPath(origin.Path);
+                if (origin?.Node is YMapping parentMap && parentMap.Find(key) is { } entry)
+                {
+                    at = entry.Key.Start;
+                    parentPath = origin.Path;
+                }
+                var atService = parentPath.StartsWith("services.", StringComparison.Ordinal) && parentPath.Count(c => c == '.') == 1;
+                if (atService && NotYetImplementedServiceKeys.Contains(key) || parentPath.Length == 0 && NotYetImplementedTopLevelKeys.Contains(key))
+                {
+                    diagnostics.Error("schema.not-implemented",
+                        $"{Describe(parentPath)}: '{key}' is a Compose key that Composer does not implement yet", at);
+                    return;
+                }
+                var allowed = error.Schema?.ActualSchema.Properties.Keys ?? [];
+                var suggestion = Suggest(key, allowed);
+                var patternOnly = allowed.Count == 0;
+                var message = patternOnly
+                    ? $"{Describe(parentPath)}: '{key}' is not a valid name here"
+                    : $"{Describe(parentPath)}: '{key}' is not allowed here" + (suggestion is null ? "" : $"; did you mean '{suggestion}'?");
+                diagnostics.Error("schema.unknown-key", message, at);
+                return;
+            }
+            case ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAnyOf when error is ChildSchemaValidationError child:
+            {
+                // Report the branch whose type matches what the user wrote; if none does, say what would.
+                var token = error.Token;
+                foreach (var (branch, branchErrors) in child.Errors)
+                {
+                    if (branchErrors.Count == 0) continue;
+                    if (branch.ActualSchema.Type.HasFlag(TypeOf(token)) && branchErrors.All(e => !IsTypeError(e.Kind) || !ReferenceEquals(e.Token, token)))
+                    {
+                        foreach (var e in branchErrors) Report(e, diagnostics);
+                        return;
+                    }
+                }
+                var expected = string.Join(" or ", child.Errors.Keys.Select(b => Describe(b.ActualSchema.Type)).Where(s => s.Length > 0).Distinct());
+                diagnostics.Error("schema.type", $"{where} must be {expected}, not {origin?.Node.KindName ?? "this"}", at);
+                return;
+            }
+            case ValidationErrorKind.PropertyRequired:
+                diagnostics.Error("schema.required", $"{where}: '{error.Property}' is required", at);
+                return;
+            case ValidationErrorKind.NotInEnumeration:
+            {
+                var values = string.Join(", ", error.Schema?.ActualSchema.Enumeration.Select(v => $"'{v}'") ?? []);
+                diagnostics.Error("schema.enum", $"{where} must be one of {values}; got '{(origin?.Node as YScalar)?.Value}'", at);
+                return;
+            }
+            case ValidationErrorKind.PatternMismatch:
+                diagnostics.Error("schema.pattern", $"{where}: '{(origin?.Node as YScalar)?.Value ?? error.Property}' does not match the pattern {error.Schema?.ActualSchema.Pattern}", at);
+                return;
+            default:
+                if (IsTypeError(error.Kind))
+                {
+                    var expected = Describe(error.Schema?.ActualSchema.Type ?? JsonObjectType.None);
+                    diagnostics.Error("schema.type", $"{where} must be {(expected.Length > 0 ? expected : error.Kind.ToString())}, not {origin?.Node.KindName ?? "this"}", at);
+                    return;
+                }
+                diagnostics.Error("schema." + error.Kind, $"{where}: {error.Kind}", at);
+                return;
+        }
+    }
+
+    private static string Describe(string path) => path.Length == 0 ? "top level" : path;
+
+    private static bool IsTypeError(ValidationErrorKind kind) => kind is ValidationErrorKind.StringExpected or
+        ValidationErrorKind.IntegerExpected or ValidationErrorKind.NumberExpected or ValidationErrorKind.BooleanExpected or
+        ValidationErrorKind.ArrayExpected or ValidationErrorKind.ObjectExpected or ValidationErrorKind.NullExpected;
+
+    private static string Describe(JsonObjectType type)
+    {
+        var names = new List<string>();
+        if (type.HasFlag(JsonObjectType.String)) names.Add("a string");
+        if (type.HasFlag(JsonObjectType.Integer)) names.Add("an integer");
+        else if (type.HasFlag(JsonObjectType.Number)) names.Add("a number");
+        if (type.HasFlag(JsonObjectType.Boolean)) names.Add("a boolean");
+        if (type.HasFlag(JsonObjectType.Array)) names.Add("a list");
+        if (type.HasFlag(JsonObjectType.Object)) names.Add("a mapping");
+        if (type.HasFlag(JsonObjectType.Null)) names.Add("empty");
+        return string.Join(" or ", names);
+    }
+
+    private static JsonObjectType TypeOf(JToken? token) => token?.Type switch
+    {
+        JTokenType.Object => JsonObjectType.Object,
+        JTokenType.Array => JsonObjectType.Array,
+        JTokenType.String => JsonObjectType.String,
+        JTokenType.Integer => JsonObjectType.Integer,
+        JTokenType.Float => JsonObjectType.Number,
+        JTokenType.Boolean => JsonObjectType.Boolean,
+        JTokenType.Null => JsonObjectType.Null,
+        _ => JsonObjectType.None,
+    };
+
+    private static Origin? OriginOf(JToken? token)
+    {
+        for (var t = token; t is not null; t = t.Parent)
+        {
+            var origin = t.Annotation<Origin>();
+            if (origin is not null) return origin;
+        }
+        return null;
+    }
+
+    private static string ParentPath(string path)
+    {
+        var dot = path.LastIndexOf('.');
+        return dot < 0 ? "" : path[..dot];
+    }
+
+    /// <summary>The closest allowed key by edit distance, when it is close enough to be a typo.</summary>
+    public static string? Suggest(string key, IEnumerable<string> allowed)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in allowed)
+        {
+            var d = Levenshtein(key, candidate);
+            if (d < bestDistance) { best = candidate; bestDistance = d; }
+        }
+        return best is not null && bestDistance <= Math.Max(2, key.Length / 3) ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) prev[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+
+    /// <summary>Converts the YAML tree to JSON, typing plain scalars by the YAML 1.2 core schema.</summary>
+    internal static JToken ToJson(YNode node, string path)
+    {
+        JToken token = node switch
+        {
+            YMapping m => MappingToJson(m, path),
+            YSequence s => new JArray(s.Items.Select((item, i) => ToJson(item, $"{path}[{i}]"))),
+            YScalar sc => ScalarToJson(sc),
+            _ => JValue.CreateNull(),
+        };
+        token.AddAnnotation(new Origin(node, path));
+        return token;
+    }
+
+    private static JObject MappingToJson(YMapping m, string path)
+    {
+        var obj = new JObject();
+        foreach (var e in m.Entries)
+        {
+            var childPath = path.Length == 0 ? e.Key.Value : $"{path}.{e.Key.Value}";
+            var property = new JProperty(e.Key.Value, ToJson(e.Value, childPath));
+            property.AddAnnotation(new Origin(e.Key, childPath));
+            obj.Add(property);
+        }
+        return obj;
+    }
+
+    private static JValue ScalarToJson(YScalar s) => s.Kind switch
+    {
+        ScalarKind.Null => JValue.CreateNull(),
+        ScalarKind.Bool => new JValue(s.AsBool()!.Value),
+        ScalarKind.Int when long.TryParse(s.Value, out var l) => new JValue(l),
+        ScalarKind.Int => new JValue(s.Value.StartsWith("0x", StringComparison.Ordinal)
+            ? Convert.ToInt64(s.Value[2..], 16) : Convert.ToInt64(s.Value[2..], 8)),
+        ScalarKind.Float when double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => new JValue(d),
+        ScalarKind.Float => new JValue(double.NaN),
+        _ => new JValue(s.Value),
+    };
+}

@@ -1,0 +1,69 @@
+using Composer.Core.Diagnostics;
+using Composer.Core.Loading.Yaml;
+using Composer.Core.Model;
+
+namespace Composer.Core.Loading;
+
+/// <summary>Cross-references a schema cannot check: every name a service uses must exist, and nothing may clash.</summary>
+internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, DiagnosticBag diagnostics)
+{
+    public void Run()
+    {
+        var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hostPorts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var service in project.Services.Values)
+        {
+            var node = serviceNodes?[service.Name] as YMapping;
+            SourcePosition? At(string key, string? item = null)
+            {
+                var value = node?[key];
+                if (item is not null)
+                {
+                    var match = value switch
+                    {
+                        YSequence s => s.Items.FirstOrDefault(i => i is YScalar sc && (sc.Value == item || sc.Value.StartsWith(item + ":", StringComparison.Ordinal) || sc.Value.StartsWith(item + "=", StringComparison.Ordinal))),
+                        YMapping m => m.Find(item)?.Key,
+                        _ => null,
+                    };
+                    if (match is not null) return match.Start;
+                }
+                return value?.Start ?? node?.Start;
+            }
+            var prefix = $"service \"{service.Name}\"";
+
+            foreach (var dep in service.DependsOn.Keys.Where(d => !project.Services.ContainsKey(d)))
+                diagnostics.Error("ref.depends_on", $"{prefix} depends on undefined service \"{dep}\"", At("depends_on", dep));
+            foreach (var link in service.Links.Where(l => !project.Services.ContainsKey(l.Service)))
+                diagnostics.Error("ref.links", $"{prefix} links to undefined service \"{link.Service}\"", At("links", link.Service));
+            foreach (var from in service.VolumesFrom)
+            {
+                var target = from.Split(':')[0];
+                if (target.StartsWith("container:", StringComparison.Ordinal) || from.StartsWith("container:", StringComparison.Ordinal)) continue;
+                if (!project.Services.ContainsKey(target))
+                    diagnostics.Error("ref.volumes_from", $"{prefix} uses volumes from undefined service \"{target}\"", At("volumes_from", target));
+            }
+            if (service.NetworkMode is { } mode && mode.StartsWith("service:", StringComparison.Ordinal) && !project.Services.ContainsKey(mode[8..]))
+                diagnostics.Error("ref.network_mode", $"{prefix} uses the network stack of undefined service \"{mode[8..]}\"", At("network_mode"));
+            foreach (var net in service.Networks.Keys.Where(n => !project.Networks.ContainsKey(n)))
+                diagnostics.Error("ref.networks", $"{prefix} refers to undefined network {net}", At("networks", net));
+            foreach (var mount in service.Volumes.Where(m => m.Type == MountType.Volume && m.Source is not null && !project.Volumes.ContainsKey(m.Source)))
+                diagnostics.Error("ref.volumes", $"{prefix} refers to undefined volume {mount.Source}", At("volumes", mount.Source));
+
+            if (service.ContainerName is { } name)
+            {
+                if (containerNames.TryGetValue(name, out var other))
+                    diagnostics.Error("container_name.duplicate", $"{prefix} uses container_name \"{name}\", already used by service \"{other}\"", At("container_name"));
+                else containerNames[name] = service.Name;
+                if (service.Scale > 1)
+                    diagnostics.Error("container_name.scale", $"{prefix}: container_name \"{name}\" cannot be used with more than one replica", At("container_name"));
+            }
+            foreach (var port in service.Ports.Where(p => p.Published is not null))
+            {
+                var key = $"{port.HostIp ?? "0.0.0.0"}:{port.Published}/{port.Protocol}";
+                if (hostPorts.TryGetValue(key, out var owner))
+                    diagnostics.Error("ports.duplicate", $"{prefix} publishes host port {port.Published}/{port.Protocol}, already published by service \"{owner}\"", At("ports"));
+                else hostPorts[key] = service.Name;
+            }
+        }
+    }
+}

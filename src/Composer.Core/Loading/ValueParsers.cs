@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Composer.Core.Loading;
+
+/// <summary>Pure parsers for Compose's string mini-languages: durations, byte sizes, shell words.</summary>
+public static partial class ValueParsers
+{
+    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h))+$")]
+    private static partial Regex DurationShape();
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")]
+    private static partial Regex DurationPart();
+
+    /// <summary>Go-style durations as Compose writes them: <c>1m30s</c>, <c>500ms</c>, <c>2h</c>; a bare number is seconds.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        value = default;
+        text = text.Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            value = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+        if (!DurationShape().IsMatch(text)) return false;
+        double ticks = 0;
+        foreach (Match m in DurationPart().Matches(text))
+        {
+            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            ticks += m.Groups[2].Value switch
+            {
+                "ns" => n / 100, "us" or "µs" => n * 10, "ms" => n * TimeSpan.TicksPerMillisecond,
+                "s" => n * TimeSpan.TicksPerSecond, "m" => n * TimeSpan.TicksPerMinute, _ => n * TimeSpan.TicksPerHour,
+            };
+        }
+        if (ticks > TimeSpan.MaxValue.Ticks) return false;
+        value = TimeSpan.FromTicks((long)ticks);
+        return true;
+    }
+
+    /// <summary>Formats a duration the way Compose prints it (<c>1m30s</c>).</summary>
+    public static string FormatDuration(TimeSpan t)
+    {
+        if (t == TimeSpan.Zero) return "0s";
+        var sb = new StringBuilder();
+        if (t.TotalHours >= 1) sb.Append((long)t.TotalHours).Append('h');
+        if (t.Minutes > 0) sb.Append(t.Minutes).Append('m');
+        var rest = t - TimeSpan.FromHours((long)t.TotalHours) - TimeSpan.FromMinutes(t.Minutes);
+        if (rest.Ticks % TimeSpan.TicksPerSecond == 0) { if (rest > TimeSpan.Zero) sb.Append((long)rest.TotalSeconds).Append('s'); }
+        else if (rest.Ticks % TimeSpan.TicksPerMillisecond == 0 && rest < TimeSpan.FromSeconds(1)) sb.Append((long)rest.TotalMilliseconds).Append("ms");
+        else sb.Append(rest.TotalSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('s');
+        return sb.ToString();
+    }
+
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([kmgtp]?)(b|ib)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex ByteSize();
+
+    /// <summary>Byte sizes: <c>512</c>, <c>100k</c>, <c>1.5G</c>, <c>64mb</c> (binary multiples, as the engine uses).</summary>
+    public static bool TryParseBytes(string text, out long bytes)
+    {
+        bytes = 0;
+        var m = ByteSize().Match(text.Trim());
+        if (!m.Success) return false;
+        var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var unit = m.Groups[2].Value.ToLowerInvariant() switch
+        {
+            "k" => 1L << 10, "m" => 1L << 20, "g" => 1L << 30, "t" => 1L << 40, "p" => 1L << 50, _ => 1L,
+        };
+        var value = n * unit;
+        if (value > long.MaxValue) return false;
+        bytes = (long)value;
+        return true;
+    }
+
+    /// <summary>Splits a command string as a POSIX shell would split words (quotes and backslashes; no expansion).</summary>
+    public static bool TrySplitShellWords(string text, out List<string> words)
+    {
+        words = [];
+        var current = new StringBuilder();
+        var inWord = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '\\' when i + 1 < text.Length:
+                    current.Append(text[++i]); inWord = true; break;
+                case '\'':
+                {
+                    var end = text.IndexOf('\'', i + 1);
+                    if (end < 0) return false;
+                    current.Append(text, i + 1, end - i - 1); i = end; inWord = true; break;
+                }
+                case '"':
+                {
+                    i++;
+                    for (; i < text.Length && text[i] != '"'; i++)
+                    {
+                        if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\' or '$' or '`') i++;
+                        current.Append(text[i]);
+                    }
+                    if (i >= text.Length) return false;
+                    inWord = true; break;
+                }
+                case ' ' or '\t' or '\n' or '\r':
+                    if (inWord) { words.Add(current.ToString()); current.Clear(); inWord = false; }
+                    break;
+                default:
+                    current.Append(c); inWord = true; break;
+            }
+        }
+        if (inWord) words.Add(current.ToString());
+        return true;
+    }
+}

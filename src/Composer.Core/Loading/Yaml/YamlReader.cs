@@ -1,0 +1,198 @@
+using Composer.Core.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Composer.Core.Loading.Yaml;
+
+/// <summary>
+/// Parses YAML text into a positioned <see cref="YNode"/> tree with YamlDotNet's event parser. Rejects what Compose
+/// files must not contain (duplicate keys, tab indentation, alias bombs) with a diagnostic that names line and column,
+/// and applies merge keys (<c>&lt;&lt;: *base</c>), which compose files use a lot with <c>x-</c> fragments.
+/// </summary>
+public static class YamlReader
+{
+    /// <summary>Upper bound on nodes materialised through aliases, so a "billion laughs" file fails fast.</summary>
+    public const int MaxAliasExpansion = 100_000;
+
+    public static YNode? Parse(string text, string file, DiagnosticBag diagnostics)
+    {
+        var builder = new Builder(file, diagnostics);
+        try
+        {
+            var parser = new Parser(new Scanner(new StringReader(text), skipComments: true));
+            parser.Consume<StreamStart>();
+            if (parser.TryConsume<StreamEnd>(out _)) return null;
+            parser.Consume<DocumentStart>();
+            var root = parser.Accept<DocumentEnd>(out _) ? null : builder.Read(parser);
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                diagnostics.Error("yaml.multiple-documents", "a compose file holds one YAML document; found another",
+                    Pos(file, parser.Current!.Start));
+                return null;
+            }
+            return root;
+        }
+        catch (AliasBombException e)
+        {
+            diagnostics.Error("yaml.alias-expansion", $"aliases expand to more than {MaxAliasExpansion} nodes", e.At);
+            return null;
+        }
+        catch (YamlException e)
+        {
+            diagnostics.Add(Describe(text, file, e));
+            return null;
+        }
+    }
+
+    private static Diagnostic Describe(string text, string file, YamlException e)
+    {
+        var at = Pos(file, e.Start);
+        var line = GetLine(text, at.Line);
+        // YamlDotNet's own words for a tab are obscure; say what the user did.
+        if (line is not null && line.TrimEnd().Length > 0 && line[..(line.Length - line.TrimStart().Length)].Contains('\t'))
+        {
+            var col = line.IndexOf('\t') + 1;
+            return Diagnostic.Error("yaml.tab", "tabs are not allowed for indentation in YAML; use spaces", at with { Column = col });
+        }
+        var message = e.Message;
+        var paren = message.IndexOf("): ", StringComparison.Ordinal);
+        if (message.StartsWith('(') && paren > 0) message = message[(paren + 3)..];
+        return Diagnostic.Error("yaml.syntax", $"invalid YAML: {message.TrimEnd('.')}", at);
+    }
+
+    private static string? GetLine(string text, int line)
+    {
+        using var reader = new StringReader(text);
+        for (var i = 1; ; i++)
+        {
+            var l = reader.ReadLine();
+            if (l is null) return null;
+            if (i == line) return l;
+        }
+    }
+
+    internal static SourcePosition Pos(string file, Mark mark) => new(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+
+    private sealed class AliasBombException(SourcePosition at) : Exception
+    {
+        public SourcePosition At { get; } = at;
+    }
+
+    private sealed class Builder(string file, DiagnosticBag diagnostics)
+    {
+        private readonly Dictionary<string, (YNode Node, int Size)> _anchors = new(StringComparer.Ordinal);
+        private readonly Dictionary<YNode, int> _sizes = new(ReferenceEqualityComparer.Instance);
+        private long _expanded;
+
+        public YNode Read(IParser parser)
+        {
+            var ev = parser.Current ?? throw new YamlException("unexpected end of YAML");
+            var at = Pos(file, ev.Start);
+            switch (ev)
+            {
+                case AnchorAlias alias:
+                {
+                    parser.MoveNext();
+                    if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+                        throw new YamlException(ev.Start, ev.End, $"alias *{alias.Value.Value} names no anchor");
+                    _expanded += target.Size;
+                    if (_expanded > MaxAliasExpansion) throw new AliasBombException(at);
+                    return target.Node;
+                }
+                case Scalar scalar:
+                {
+                    parser.MoveNext();
+                    var quoted = scalar.Style is not ScalarStyle.Plain;
+                    var node = new YScalar(at, scalar.Value, quoted, TagOf(scalar.Tag));
+                    return Remember(scalar.Anchor, node, 1);
+                }
+                case SequenceStart seq:
+                {
+                    parser.MoveNext();
+                    var items = new List<YNode>();
+                    var size = 1;
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        var item = Read(parser);
+                        size += SizeOf(item);
+                        items.Add(item);
+                    }
+                    return Remember(seq.Anchor, new YSequence(at, items, TagOf(seq.Tag)), size);
+                }
+                case MappingStart map:
+                {
+                    parser.MoveNext();
+                    var entries = new List<YEntry>();
+                    var merged = new List<YEntry>();
+                    var size = 1;
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var keyNode = Read(parser);
+                        var value = Read(parser);
+                        size += SizeOf(value) + 1;
+                        if (keyNode is not YScalar key)
+                        {
+                            diagnostics.Error("yaml.complex-key", "mapping keys must be scalars", keyNode.Start);
+                            continue;
+                        }
+                        if (key.Value == "<<" && !key.Quoted)
+                        {
+                            CollectMerge(value, merged);
+                            continue;
+                        }
+                        var previous = entries.FirstOrDefault(e => e.Key.Value == key.Value);
+                        if (previous is not null)
+                        {
+                            diagnostics.Error("yaml.duplicate-key",
+                                $"duplicate key '{key.Value}' (first defined at line {previous.Key.Start.Line}, column {previous.Key.Start.Column})",
+                                key.Start);
+                            continue;
+                        }
+                        entries.Add(new YEntry(key, value));
+                    }
+                    // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge-key rules).
+                    foreach (var m in merged)
+                        if (entries.All(e => e.Key.Value != m.Key.Value)) entries.Add(m);
+                    return Remember(map.Anchor, new YMapping(at, entries, TagOf(map.Tag)), size);
+                }
+                default:
+                    throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
+            }
+        }
+
+        private void CollectMerge(YNode value, List<YEntry> merged)
+        {
+            var sources = value switch
+            {
+                YMapping m => [m],
+                YSequence s when s.Items.All(i => i is YMapping) => s.Items.Cast<YMapping>().ToList(),
+                _ => null,
+            };
+            if (sources is null)
+            {
+                diagnostics.Error("yaml.merge", "a merge key '<<' takes a mapping or a list of mappings", value.Start);
+                return;
+            }
+            foreach (var source in sources)
+                foreach (var e in source.Entries)
+                    if (merged.All(x => x.Key.Value != e.Key.Value)) merged.Add(e);
+        }
+
+        private int SizeOf(YNode node) => _sizes.TryGetValue(node, out var s) ? s : 1;
+
+        private YNode Remember(AnchorName anchor, YNode node, int size)
+        {
+            _sizes[node] = size;
+            if (!anchor.IsEmpty) _anchors[anchor.Value] = (node, size);
+            return node;
+        }
+
+        private static string? TagOf(TagName tag)
+        {
+            if (tag.IsEmpty || tag.IsNonSpecific) return null;
+            var value = tag.Value;
+            return value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal) ? "!!" + value["tag:yaml.org,2002:".Length..] : value;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+
+namespace Composer.Core.Model;
+
+/// <summary>The normalized, validated project: what the planner compares with the engine.</summary>
+public sealed record Project
+{
+    public required string Name { get; init; }
+    public required string WorkingDirectory { get; init; }
+    public ImmutableArray<string> ConfigFiles { get; init; } = [];
+    public ImmutableSortedDictionary<string, Service> Services { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
+    public ImmutableSortedDictionary<string, Network> Networks { get; init; } = ImmutableSortedDictionary<string, Network>.Empty;
+    public ImmutableSortedDictionary<string, Volume> Volumes { get; init; } = ImmutableSortedDictionary<string, Volume>.Empty;
+    /// <summary>Services that exist in the files but whose profiles are not enabled.</summary>
+    public ImmutableSortedDictionary<string, Service> DisabledServices { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
+
+    /// <summary>Compose's container name for replica <paramref name="number"/>: <c>project-service-N</c>.</summary>
+    public string ContainerName(Service service, int number) =>
+        service.ContainerName ?? $"{Name}-{service.Name}-{number}";
+
+    private static readonly Regex NotAllowed = new("[^a-z0-9_-]+", RegexOptions.Compiled);
+
+    /// <summary>Normalizes a project name as Compose does: lower case, only [a-z0-9_-], starting with a letter or digit.</summary>
+    public static string NormalizeName(string raw) => NotAllowed.Replace(raw.ToLowerInvariant(), "").TrimStart('_', '-');
+
+    public static bool IsValidName(string name) => name.Length > 0 && NormalizeName(name) == name;
+}
+
+public sealed record Network
+{
+    /// <summary>The key under top-level <c>networks:</c>.</summary>
+    public required string Key { get; init; }
+    /// <summary>The engine's name: <c>project_key</c> unless <c>name:</c> or <c>external</c> says otherwise.</summary>
+    public required string Name { get; init; }
+    public string? Driver { get; init; }
+    public bool External { get; init; }
+    public bool Internal { get; init; }
+    public bool Attachable { get; init; }
+    public bool EnableIpv6 { get; init; }
+    public ImmutableSortedDictionary<string, string> DriverOpts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public Ipam? Ipam { get; init; }
+}
+
+public sealed record Ipam(string? Driver, ImmutableArray<IpamPool> Config);
+public sealed record IpamPool(string? Subnet, string? IpRange, string? Gateway);
+
+public sealed record Volume
+{
+    public required string Key { get; init; }
+    public required string Name { get; init; }
+    public string? Driver { get; init; }
+    public bool External { get; init; }
+    public ImmutableSortedDictionary<string, string> DriverOpts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+}

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+
+namespace Composer.Core.Model;
+
+/// <summary>One service, normalized: short syntaxes expanded, paths absolute, references checked.</summary>
+public sealed record Service
+{
+    public required string Name { get; init; }
+    public string? Image { get; init; }
+    public BuildSpec? Build { get; init; }
+    /// <summary>Null means "the image's own"; an empty array means "explicitly nothing".</summary>
+    public ImmutableArray<string>? Command { get; init; }
+    public ImmutableArray<string>? Entrypoint { get; init; }
+    /// <summary>Variables in order of name; a null value means "declared without a value" (passed through unset).</summary>
+    public ImmutableSortedDictionary<string, string?> Environment { get; init; } = ImmutableSortedDictionary<string, string?>.Empty;
+    public ImmutableArray<PortBinding> Ports { get; init; } = [];
+    /// <summary>Exposed ports as <c>port/proto</c>.</summary>
+    public ImmutableArray<string> Expose { get; init; } = [];
+    public ImmutableSortedDictionary<string, Dependency> DependsOn { get; init; } = ImmutableSortedDictionary<string, Dependency>.Empty;
+    public ImmutableArray<Link> Links { get; init; } = [];
+    public ImmutableArray<string> ExternalLinks { get; init; } = [];
+    /// <summary>Networks by top-level key. Empty when <see cref="NetworkMode"/> is set.</summary>
+    public ImmutableSortedDictionary<string, ServiceNetwork> Networks { get; init; } = ImmutableSortedDictionary<string, ServiceNetwork>.Empty;
+    public string? NetworkMode { get; init; }
+    public ImmutableArray<Mount> Volumes { get; init; } = [];
+    public ImmutableArray<string> VolumesFrom { get; init; } = [];
+    public string? Restart { get; init; }
+    public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public string? ContainerName { get; init; }
+    public string? Hostname { get; init; }
+    public string? WorkingDir { get; init; }
+    public string? User { get; init; }
+    public bool Tty { get; init; }
+    public bool StdinOpen { get; init; }
+    public bool Privileged { get; init; }
+    public bool ReadOnly { get; init; }
+    public bool? Init { get; init; }
+    public string? StopSignal { get; init; }
+    public TimeSpan? StopGracePeriod { get; init; }
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+    public ImmutableArray<string> Dns { get; init; } = [];
+    public ImmutableArray<string> CapAdd { get; init; } = [];
+    public ImmutableArray<string> CapDrop { get; init; } = [];
+    public Healthcheck? Healthcheck { get; init; }
+    public ImmutableArray<string> Profiles { get; init; } = [];
+    public int Scale { get; init; } = 1;
+    public string? PullPolicy { get; init; }
+    /// <summary>Composer's own settings from <c>x-composer</c>; kept as text so the model stays flat.</summary>
+    public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+}
+
+public sealed record BuildSpec(string Context, string? Dockerfile, ImmutableSortedDictionary<string, string?> Args, string? Target);
+
+public static class DependencyCondition
+{
+    public const string Started = "service_started";
+    public const string Healthy = "service_healthy";
+    public const string CompletedSuccessfully = "service_completed_successfully";
+    public static readonly ImmutableArray<string> All = [Started, Healthy, CompletedSuccessfully];
+}
+
+public sealed record Dependency(string Condition = DependencyCondition.Started, bool Restart = false, bool Required = true);
+
+/// <summary>A legacy link: the consumer reaches <see cref="Service"/> as <see cref="Alias"/>.</summary>
+public sealed record Link(string Service, string Alias);
+
+public sealed record ServiceNetwork
+{
+    public ImmutableArray<string> Aliases { get; init; } = [];
+    public string? Ipv4Address { get; init; }
+    public string? Ipv6Address { get; init; }
+    public int Priority { get; init; }
+}
+
+/// <summary>A published port. <see cref="Published"/> is null for "any free host port"; it may be a range "8000-8010".</summary>
+public sealed record PortBinding(int Target, string? Published = null, string? HostIp = null, string Protocol = "tcp")
+{
+    public override string ToString() =>
+        (HostIp is null ? "" : (HostIp.Contains(':') ? $"[{HostIp}]:" : HostIp + ":")) +
+        (Published is null ? (HostIp is null ? "" : ":") : Published + ":") + $"{Target}/{Protocol}";
+}
+
+public static class MountType
+{
+    public const string Volume = "volume";
+    public const string Bind = "bind";
+    public const string Tmpfs = "tmpfs";
+}
+
+/// <summary>
+/// A mount. For volumes <see cref="Source"/> is the top-level volume key (null: anonymous volume); for binds it is an
+/// absolute host path.
+/// </summary>
+public sealed record Mount(string Type, string? Source, string Target, bool ReadOnly = false)
+{
+    public bool CreateHostPath { get; init; } = true;
+}
+
+public sealed record ExtraHost(string Host, string Address)
+{
+    public override string ToString() => $"{Host}:{Address}";
+}
+
+public sealed record Healthcheck
+{
+    public bool Disable { get; init; }
+    /// <summary>Engine form: ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"].</summary>
+    public ImmutableArray<string> Test { get; init; } = [];
+    public TimeSpan? Interval { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    public int? Retries { get; init; }
+    public TimeSpan? StartPeriod { get; init; }
+    public TimeSpan? StartInterval { get; init; }
+}

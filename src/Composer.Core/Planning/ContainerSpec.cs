@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using Composer.Core.Model;
+
+namespace Composer.Core.Planning;
+
+/// <summary>Everything the engine needs to create one container: the model resolved to names the engine knows.</summary>
+public sealed record ContainerSpec
+{
+    public required string Name { get; init; }
+    public required string Service { get; init; }
+    public int Number { get; init; } = 1;
+    public required string Image { get; init; }
+    public ImmutableArray<string>? Command { get; init; }
+    public ImmutableArray<string>? Entrypoint { get; init; }
+    /// <summary>KEY=VALUE, sorted by key.</summary>
+    public ImmutableArray<string> Environment { get; init; } = [];
+    public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>port/proto for every exposed or published port.</summary>
+    public ImmutableArray<string> ExposedPorts { get; init; } = [];
+    public ImmutableArray<PortBinding> Ports { get; init; } = [];
+    /// <summary>Mounts with engine volume names in <see cref="Mount.Source"/>.</summary>
+    public ImmutableArray<Mount> Mounts { get; init; } = [];
+    public ImmutableArray<string> VolumesFrom { get; init; } = [];
+    /// <summary>The network attached at create time (engine API 1.41 takes one); null with a network mode.</summary>
+    public NetworkAttachment? PrimaryNetwork { get; init; }
+    /// <summary>Networks connected after create and before start.</summary>
+    public ImmutableArray<NetworkAttachment> ExtraNetworks { get; init; } = [];
+    /// <summary>bridge, host, none, container:NAME; null means the primary network's name.</summary>
+    public string? NetworkMode { get; init; }
+    /// <summary>Legacy links as <c>container:alias</c>.</summary>
+    public ImmutableArray<string> Links { get; init; } = [];
+    public ImmutableArray<string> ExtraHosts { get; init; } = [];
+    public ImmutableArray<string> Dns { get; init; } = [];
+    public string? RestartPolicy { get; init; }
+    public Healthcheck? Healthcheck { get; init; }
+    public string? Hostname { get; init; }
+    public string? WorkingDir { get; init; }
+    public string? User { get; init; }
+    public bool Tty { get; init; }
+    public bool StdinOpen { get; init; }
+    public bool Privileged { get; init; }
+    public bool ReadOnly { get; init; }
+    public bool? Init { get; init; }
+    public string? StopSignal { get; init; }
+    public TimeSpan? StopTimeout { get; init; }
+    public ImmutableArray<string> CapAdd { get; init; } = [];
+    public ImmutableArray<string> CapDrop { get; init; } = [];
+}
+
+public sealed record NetworkAttachment(string NetworkName, ImmutableArray<string> Aliases, string? Ipv4Address = null, string? Ipv6Address = null);
+
+public sealed record NetworkSpec(string Name, string? Driver, bool Internal, bool Attachable, bool EnableIpv6, Ipam? Ipam,
+    ImmutableSortedDictionary<string, string> DriverOpts, ImmutableSortedDictionary<string, string> Labels);
+
+public sealed record VolumeSpec(string Name, string? Driver, ImmutableSortedDictionary<string, string> DriverOpts, ImmutableSortedDictionary<string, string> Labels);

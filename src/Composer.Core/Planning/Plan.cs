@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace Composer.Core.Planning;
+
+/// <summary>One engine call (or one wait), with why it is needed and what must finish before it.</summary>
+public abstract record Operation
+{
+    public required string Id { get; init; }
+    public required string Cause { get; init; }
+    public ImmutableArray<string> After { get; init; } = [];
+    /// <summary>Service the operation belongs to, if any (for progress and error messages).</summary>
+    public string? Service { get; init; }
+    /// <summary>Waits take no engine slot: a service waiting for its dependencies never blocks another's call.</summary>
+    public virtual bool UsesEngineSlot => true;
+    public abstract string Describe();
+}
+
+public sealed record CreateNetwork(NetworkSpec Spec) : Operation { public override string Describe() => $"create network {Spec.Name}"; }
+public sealed record RemoveNetwork(string Name) : Operation { public override string Describe() => $"remove network {Name}"; }
+public sealed record CreateVolume(VolumeSpec Spec) : Operation { public override string Describe() => $"create volume {Spec.Name}"; }
+public sealed record RemoveVolume(string Name) : Operation { public override string Describe() => $"remove volume {Name}"; }
+public sealed record PullImage(string Image) : Operation { public override string Describe() => $"pull image {Image}"; }
+public sealed record CreateContainer(ContainerSpec Spec) : Operation { public override string Describe() => $"create container {Spec.Name}"; }
+public sealed record StartContainer(string Name) : Operation { public override string Describe() => $"start container {Name}"; }
+public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Describe() => $"stop container {Name}"; }
+public sealed record RemoveContainer(string Name, bool RemoveAnonymousVolumes = true) : Operation { public override string Describe() => $"remove container {Name}"; }
+public sealed record WaitContainer(string Name, string Condition) : Operation
+{
+    public override bool UsesEngineSlot => false;
+    public override string Describe() => $"wait for container {Name} ({Condition})";
+}
+
+/// <summary>The planner's output: a DAG of operations. Printing is deterministic, so tests compare plans as text.</summary>
+public sealed class Plan(IEnumerable<Operation> operations, IEnumerable<string>? warnings = null)
+{
+    public ImmutableArray<Operation> Operations { get; } = Order([.. operations]);
+    public ImmutableArray<string> Warnings { get; } = [.. warnings ?? []];
+    public bool IsEmpty => Operations.IsEmpty;
+
+    public override string ToString()
+    {
+        if (IsEmpty) return "nothing to do\n";
+        var sb = new StringBuilder();
+        foreach (var op in Operations) sb.Append(op.Describe()).Append("  (").Append(op.Cause).Append(")\n");
+        return sb.ToString();
+    }
+
+    /// <summary>A topological order with ties broken by id, so equal plans print equally.</summary>
+    private static ImmutableArray<Operation> Order(List<Operation> ops)
+    {
+        var byId = ops.ToDictionary(o => o.Id);
+        var pending = ops.ToDictionary(o => o.Id, o => o.After.Count(byId.ContainsKey));
+        var dependents = ops.SelectMany(o => o.After.Where(byId.ContainsKey).Select(a => (a, o.Id))).ToLookup(x => x.a, x => x.Id);
+        var ready = new SortedSet<(int, string)>(ops.Where(o => pending[o.Id] == 0).Select(o => (Rank(o), o.Id)));
+        var result = ImmutableArray.CreateBuilder<Operation>(ops.Count);
+        while (ready.Count > 0)
+        {
+            var next = ready.Min;
+            ready.Remove(next);
+            result.Add(byId[next.Item2]);
+            foreach (var d in dependents[next.Item2])
+                if (--pending[d] == 0) ready.Add((Rank(byId[d]), d));
+        }
+        if (result.Count != ops.Count) throw new InvalidOperationException("the plan has a cycle; this is a bug in the planner");
+        return result.MoveToImmutable();
+    }
+
+    private static int Rank(Operation o) => o switch
+    {
+        CreateNetwork or CreateVolume or PullImage => 0,
+        StopContainer => 1,
+        RemoveContainer => 2,
+        CreateContainer => 3,
+        StartContainer => 4,
+        WaitContainer => 5,
+        _ => 6,
+    };
+}
+
+/// <summary>The project cannot be brought to the file's state as asked (a missing external network, say).</summary>
+public sealed class PlanningException(string message) : Exception(message);

@@ -1,0 +1,108 @@
+using Composer.Core.Model;
+using Composer.Core.Planning;
+using Docker.DotNet.Models;
+using ContainerSpec = Composer.Core.Planning.ContainerSpec;
+using NetworkSpec = Composer.Core.Planning.NetworkSpec;
+using NetworkAttachment = Composer.Core.Planning.NetworkAttachment;
+using CoreMount = Composer.Core.Model.Mount;
+using EngineMount = Docker.DotNet.Models.Mount;
+using EnginePortBinding = Docker.DotNet.Models.PortBinding;
+
+namespace Composer.Docker;
+
+/// <summary>Maps a <see cref="ContainerSpec"/> to the engine's create parameters. Pure; tested without an engine.</summary>
+internal static class ContainerParameters
+{
+    public static CreateContainerParameters From(ContainerSpec spec)
+    {
+        var exposed = spec.ExposedPorts.ToDictionary(p => p, _ => new EmptyStruct());
+        var bindings = spec.Ports.GroupBy(p => $"{p.Target}/{p.Protocol}")
+            .ToDictionary(g => g.Key, g => (IList<EnginePortBinding>)[.. g.Select(p => new EnginePortBinding { HostIP = p.HostIp ?? "", HostPort = p.Published ?? "" })]);
+        var binds = spec.Mounts.Where(m => m.Type == MountType.Bind && m.CreateHostPath)
+            .Select(m => $"{m.Source}:{m.Target}{(m.ReadOnly ? ":ro" : "")}").ToList();
+        var mounts = spec.Mounts.Where(m => !(m.Type == MountType.Bind && m.CreateHostPath)).Select(ToEngineMount).ToList();
+
+        return new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            Cmd = spec.Command is { } cmd ? [.. cmd] : null,
+            Entrypoint = spec.Entrypoint is { } ep ? (ep.IsEmpty ? [""] : [.. ep]) : null,
+            Env = [.. spec.Environment],
+            Labels = spec.Labels.ToDictionary(kv => kv.Key, kv => kv.Value),
+            ExposedPorts = exposed.Count > 0 ? exposed : null,
+            Hostname = spec.Hostname,
+            WorkingDir = spec.WorkingDir,
+            User = spec.User,
+            Tty = spec.Tty,
+            OpenStdin = spec.StdinOpen,
+            AttachStdin = false,
+            AttachStdout = false,
+            AttachStderr = false,
+            StopSignal = spec.StopSignal,
+            StopTimeout = spec.StopTimeout,
+            Healthcheck = Healthcheck(spec.Healthcheck),
+            HostConfig = new HostConfig
+            {
+                NetworkMode = spec.NetworkMode,
+                PortBindings = bindings.Count > 0 ? bindings : null,
+                Binds = binds.Count > 0 ? binds : null,
+                Mounts = mounts.Count > 0 ? mounts : null,
+                VolumesFrom = spec.VolumesFrom.IsEmpty ? null : [.. spec.VolumesFrom],
+                // Legacy links live on the default bridge only; on project networks the engine wants them per endpoint.
+                Links = spec.Links.IsEmpty || spec.PrimaryNetwork is not null ? null : [.. spec.Links],
+                ExtraHosts = spec.ExtraHosts.IsEmpty ? null : [.. spec.ExtraHosts],
+                DNS = spec.Dns.IsEmpty ? null : [.. spec.Dns],
+                RestartPolicy = RestartPolicy(spec.RestartPolicy),
+                Privileged = spec.Privileged,
+                ReadonlyRootfs = spec.ReadOnly,
+                Init = spec.Init,
+                CapAdd = spec.CapAdd.IsEmpty ? null : [.. spec.CapAdd],
+                CapDrop = spec.CapDrop.IsEmpty ? null : [.. spec.CapDrop],
+            },
+            NetworkingConfig = spec.PrimaryNetwork is { } primary
+                ? new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [primary.NetworkName] = Endpoint(primary, spec.Links) } }
+                : null,
+        };
+    }
+
+    public static EndpointSettings Endpoint(NetworkAttachment a, IReadOnlyList<string> links) => new()
+    {
+        Aliases = [.. a.Aliases],
+        Links = links.Count == 0 ? null : [.. links],
+        IPAMConfig = a.Ipv4Address is null && a.Ipv6Address is null ? null : new EndpointIPAMConfig { IPv4Address = a.Ipv4Address, IPv6Address = a.Ipv6Address },
+    };
+
+    private static EngineMount ToEngineMount(CoreMount m) => new()
+    {
+        Type = m.Type,
+        Source = m.Source,
+        Target = m.Target,
+        ReadOnly = m.ReadOnly,
+    };
+
+    private static RestartPolicy? RestartPolicy(string? restart)
+    {
+        if (restart is null) return null;
+        var parts = restart.Split(':');
+        var kind = parts[0] switch
+        {
+            "always" => RestartPolicyKind.Always,
+            "unless-stopped" => RestartPolicyKind.UnlessStopped,
+            "on-failure" => RestartPolicyKind.OnFailure,
+            _ => RestartPolicyKind.No,
+        };
+        return new RestartPolicy { Name = kind, MaximumRetryCount = parts.Length > 1 && long.TryParse(parts[1], out var n) ? n : 0 };
+    }
+
+    private static HealthcheckConfig? Healthcheck(Healthcheck? h) => h is null ? null : new HealthcheckConfig
+    {
+        Test = h.Disable ? ["NONE"] : h.Test.IsEmpty ? null : [.. h.Test],
+        Interval = h.Interval,
+        Timeout = h.Timeout,
+        Retries = h.Retries,
+        StartPeriod = h.StartPeriod,
+        StartInterval = h.StartInterval,
+    };
+
+}

@@ -1,0 +1,308 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using System.Threading.Channels;
+using Composer.Core.Execution;
+using Composer.Core.Model;
+using Composer.Core.Planning;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using ContainerSpec = Composer.Core.Planning.ContainerSpec;
+using NetworkSpec = Composer.Core.Planning.NetworkSpec;
+using NetworkAttachment = Composer.Core.Planning.NetworkAttachment;
+
+namespace Composer.Docker;
+
+/// <summary>
+/// <see cref="IEngine"/> over the Docker Engine API (Docker.DotNet.Enhanced). This is the only type that knows
+/// Docker.DotNet: it maps the planner's specs to create parameters and the engine's answers back to Core records.
+/// </summary>
+public sealed partial class DockerEngine : IEngine, IDisposable
+{
+    private readonly DockerClient _client;
+
+    public DockerEngine(DockerClient client) => _client = client;
+
+    /// <summary>Connects as the docker CLI would: DOCKER_HOST, then the current context, then the local socket.</summary>
+    public static DockerEngine Connect() => new(new DockerClientBuilder().Build());
+
+    internal DockerClient Client => _client;
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>Checks that an engine answers; the message says how to start one when none does.</summary>
+    public async Task<string> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var version = await _client.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+            return $"{version.Version} (API {version.APIVersion})";
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException or DockerApiException)
+        {
+            throw new EngineException($"Cannot connect to the Docker daemon ({e.Message}). Is the docker daemon running? (scripts/engine.sh starts one)", e);
+        }
+    }
+
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string project) =>
+        new() { ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true } };
+
+    public async Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
+    {
+        var containersTask = Call(() => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(request.Project) }, cancellationToken));
+        var networksTask = Call(() => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(request.Project) }, cancellationToken));
+        var volumesTask = Call(() => _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(request.Project) }, cancellationToken));
+        var imageTasks = request.Images.Distinct().ToDictionary(i => i, i => ImageIdAsync(i, cancellationToken));
+        var externalNetworkTasks = request.ExternalNetworks.Distinct().ToDictionary(n => n, n => ExistsAsync(() => _client.Networks.InspectNetworkAsync(n, cancellationToken)));
+        var externalVolumeTasks = request.ExternalVolumes.Distinct().ToDictionary(v => v, v => ExistsAsync(() => _client.Volumes.InspectAsync(v, cancellationToken)));
+        await Task.WhenAll([containersTask, networksTask, volumesTask, .. imageTasks.Values, .. externalNetworkTasks.Values, .. externalVolumeTasks.Values]).ConfigureAwait(false);
+
+        var containers = containersTask.Result
+            .Select(ToObserved)
+            .Where(c => request.IncludeOneOff || !c.OneOff)
+            .ToImmutableArray();
+        return new ObservedState
+        {
+            Containers = containers,
+            Networks = [.. networksTask.Result.Select(n => new ObservedNetwork(n.ID, n.Name, (n.Labels is { } nl && nl.TryGetValue(ComposeLabels.Network, out var nk) ? nk : null)))],
+            Volumes = [.. (volumesTask.Result.Volumes ?? []).Select(v => new ObservedVolume(v.Name, (v.Labels is { } vl && vl.TryGetValue(ComposeLabels.Volume, out var vk) ? vk : null)))],
+            Images = imageTasks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal),
+            ExternalNetworks = externalNetworkTasks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal),
+            ExternalVolumes = externalVolumeTasks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal),
+        };
+    }
+
+    private static ObservedContainer ToObserved(ContainerListResponse c)
+    {
+        var labels = (c.Labels ?? new Dictionary<string, string>()).ToImmutableSortedDictionary(StringComparer.Ordinal);
+        return new ObservedContainer
+        {
+            Id = c.ID,
+            Name = (c.Names?.FirstOrDefault() ?? c.ID).TrimStart('/'),
+            Service = labels.GetValueOrDefault(ComposeLabels.Service, ""),
+            Number = int.TryParse(labels.GetValueOrDefault(ComposeLabels.ContainerNumber), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1,
+            State = c.State ?? "",
+            Status = c.Status ?? "",
+            ConfigHash = labels.GetValueOrDefault(ComposeLabels.ConfigHash),
+            ImageId = c.ImageID,
+            Image = c.Image ?? "",
+            Command = c.Command ?? "",
+            Created = new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc)),
+            OneOff = string.Equals(labels.GetValueOrDefault(ComposeLabels.OneOff), "True", StringComparison.OrdinalIgnoreCase),
+            Labels = labels,
+            Networks = [.. (c.NetworkSettings?.Networks?.Keys ?? []).Order(StringComparer.Ordinal)],
+            Ports = [.. (c.Ports ?? []).Select(p => new ObservedPort(p.PrivatePort, p.Type ?? "tcp", string.IsNullOrEmpty(p.IP) ? null : p.IP, p.PublicPort == 0 ? null : p.PublicPort))],
+        };
+    }
+
+    private async Task<string?> ImageIdAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false)).ID;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> ExistsAsync<T>(Func<Task<T>> inspect)
+    {
+        try { await inspect().ConfigureAwait(false); return true; }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound) { return false; }
+    }
+
+    public async Task PullImageAsync(string image, CancellationToken cancellationToken)
+    {
+        var (repo, tag) = SplitImage(image);
+        string? lastError = null;
+        try
+        {
+            await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repo, Tag = tag }, null,
+                new Progress<JSONMessage>(m => lastError = m.Error?.Message ?? lastError), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            throw new ImageNotFoundException(image, ApiMessage(e), e);
+        }
+        if (lastError is not null) throw new ImageNotFoundException(image, lastError);
+        if (await ImageIdAsync(image, cancellationToken).ConfigureAwait(false) is null)
+            throw new ImageNotFoundException(image, "the pull finished but the image is not there");
+    }
+
+    internal static (string Repo, string Tag) SplitImage(string image)
+    {
+        var at = image.IndexOf('@');
+        if (at >= 0) return (image[..at], image[(at + 1)..]);
+        var colon = image.LastIndexOf(':');
+        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+    }
+
+    public Task CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken) => Call(() => _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+    {
+        Name = spec.Name,
+        Driver = spec.Driver ?? "bridge",
+        Internal = spec.Internal,
+        Attachable = spec.Attachable,
+        EnableIPv6 = spec.EnableIpv6 ? true : null,
+        Options = spec.DriverOpts.ToDictionary(kv => kv.Key, kv => kv.Value),
+        Labels = spec.Labels.ToDictionary(kv => kv.Key, kv => kv.Value),
+        IPAM = spec.Ipam is null ? null : new IPAM
+        {
+            Driver = spec.Ipam.Driver ?? "default",
+            Config = [.. spec.Ipam.Config.Select(p => new IPAMConfig { Subnet = p.Subnet, IPRange = p.IpRange, Gateway = p.Gateway })],
+        },
+    }, cancellationToken), $"create network {spec.Name}");
+
+    public Task RemoveNetworkAsync(string name, CancellationToken cancellationToken) =>
+        IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(name, cancellationToken), $"remove network {name}");
+
+    public Task CreateVolumeAsync(VolumeSpec spec, CancellationToken cancellationToken) => Call(() => _client.Volumes.CreateAsync(new VolumesCreateParameters
+    {
+        Name = spec.Name,
+        Driver = spec.Driver ?? "local",
+        DriverOpts = spec.DriverOpts.ToDictionary(kv => kv.Key, kv => kv.Value),
+        Labels = spec.Labels.ToDictionary(kv => kv.Key, kv => kv.Value),
+    }, cancellationToken), $"create volume {spec.Name}");
+
+    public Task RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
+        IgnoreNotFound(() => _client.Volumes.RemoveAsync(name, false, cancellationToken), $"remove volume {name}");
+
+    public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        var parameters = ContainerParameters.From(spec);
+        var response = await Call(() => _client.Containers.CreateContainerAsync(parameters, cancellationToken), $"create container {spec.Name}").ConfigureAwait(false);
+        // API 1.41 attaches one network at create; the others are connected before the container starts.
+        foreach (var extra in spec.ExtraNetworks)
+            await Call(() => _client.Networks.ConnectNetworkAsync(extra.NetworkName, new NetworkConnectParameters
+            {
+                Container = response.ID,
+                EndpointConfig = ContainerParameters.Endpoint(extra, spec.Links),
+            }, cancellationToken), $"connect container {spec.Name} to network {extra.NetworkName}").ConfigureAwait(false);
+        return response.ID;
+    }
+
+    public Task StartContainerAsync(string name, CancellationToken cancellationToken) =>
+        Call(() => _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken), $"start container {name}");
+
+    public Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        IgnoreNotFound(() => _client.Containers.StopContainerAsync(name, new ContainerStopParameters
+        {
+            WaitBeforeKillSeconds = timeout is { } t ? (uint)Math.Ceiling(t.TotalSeconds) : null,
+        }, cancellationToken), $"stop container {name}");
+
+    public Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken) =>
+        IgnoreNotFound(() => _client.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters
+        {
+            Force = true, RemoveVolumes = removeAnonymousVolumes,
+        }, cancellationToken), $"remove container {name}");
+
+    public async Task<ContainerInspectResponse> InspectAsync(string name, CancellationToken cancellationToken) =>
+        await Call(() => _client.Containers.InspectContainerAsync(name, cancellationToken), $"inspect container {name}").ConfigureAwait(false);
+
+    public async Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Subscribe before the first look, so no change between the look and the subscription is missed.
+        var events = Events(new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["container"] = new Dictionary<string, bool> { [name] = true },
+            ["type"] = new Dictionary<string, bool> { ["container"] = true },
+        }, cts.Token);
+        try
+        {
+            while (true)
+            {
+                var c = await InspectAsync(name, cancellationToken).ConfigureAwait(false);
+                if (ConditionMet(name, condition, c)) return;
+                if (!await events.WaitToReadAsync(cts.Token).ConfigureAwait(false))
+                    throw new EngineException($"the engine's event stream ended while waiting for {name}");
+                while (events.TryRead(out _)) { }
+            }
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when met; throws when it can never be met; false to keep waiting.</summary>
+    private static bool ConditionMet(string name, string condition, ContainerInspectResponse c)
+    {
+        var state = c.State ?? throw new EngineException($"container {name} has no state");
+        var exited = state.Status is "exited" or "dead";
+        switch (condition)
+        {
+            case DependencyCondition.Started:
+                return state.Running || exited;
+            case DependencyCondition.CompletedSuccessfully:
+                if (!exited) return false;
+                if (state.ExitCode == 0) return true;
+                throw new ConditionFailedException(name, condition, $"exited with code {state.ExitCode}", (int)state.ExitCode);
+            case DependencyCondition.Healthy:
+                if (state.Health is null || c.Config?.Healthcheck?.Test is ["NONE"])
+                    throw new ConditionFailedException(name, condition, "it has no healthcheck");
+                if (state.Health.Status == "healthy") return true;
+                if (state.Health.Status == "unhealthy") throw new ConditionFailedException(name, condition, "it is unhealthy");
+                if (exited) throw new ConditionFailedException(name, condition, $"exited with code {state.ExitCode}", (int)state.ExitCode);
+                return false;
+            default:
+                throw new EngineException($"unknown condition {condition}");
+        }
+    }
+
+    /// <summary>The engine's event stream as a channel; the subscription ends with the token.</summary>
+    public ChannelReader<Message> Events(IDictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _client.System.MonitorEventsAsync(new ContainerEventsParameters { Filters = filters },
+                    new SyncProgress<Message>(m => channel.Writer.TryWrite(m)), cancellationToken).ConfigureAwait(false);
+                channel.Writer.TryComplete();
+            }
+            catch (OperationCanceledException) { channel.Writer.TryComplete(); }
+            catch (Exception e) { channel.Writer.TryComplete(e); }
+        }, CancellationToken.None);
+        return channel.Reader;
+    }
+
+    /// <summary>Progress that runs the callback inline, so events keep their order.</summary>
+    private sealed class SyncProgress<T>(Action<T> action) : IProgress<T>
+    {
+        public void Report(T value) => action(value);
+    }
+
+    private static string ApiMessage(DockerApiException e)
+    {
+        var body = e.ResponseBody ?? "";
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("message", out var m)) return m.GetString() ?? body;
+        }
+        catch (System.Text.Json.JsonException) { }
+        return body.Length > 0 ? body.Trim() : e.StatusCode.ToString();
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> call, string? what = null)
+    {
+        try { return await call().ConfigureAwait(false); }
+        catch (DockerApiException e) { throw new EngineException(what is null ? ApiMessage(e) : $"{what}: {ApiMessage(e)}", e); }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
+        {
+            throw new EngineException($"Cannot connect to the Docker daemon ({e.Message}). Is the docker daemon running? (scripts/engine.sh starts one)", e);
+        }
+    }
+
+    private static Task Call(Func<Task> call, string what) => Call(async () => { await call().ConfigureAwait(false); return true; }, what);
+
+    private static async Task IgnoreNotFound(Func<Task> call, string what)
+    {
+        try { await Call(call, what).ConfigureAwait(false); }
+        catch (EngineException e) when (e.InnerException is DockerApiException { StatusCode: HttpStatusCode.NotFound }) { }
+    }
+}
