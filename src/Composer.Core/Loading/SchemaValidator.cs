@@ -106,6 +106,10 @@ public static class SchemaValidator
                 diagnostics.Error("schema.type", $"{where} must be {expected}, not {origin?.Node.KindName ?? "this"}", at);
                 return;
             }
+            case not (ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAnyOf) when error is ChildSchemaValidationError nested:
+                // patternProperties and $ref wrap the real errors one level down.
+                foreach (var e in nested.Errors.Values.SelectMany(v => v)) Report(e, diagnostics);
+                return;
             case ValidationErrorKind.PropertyRequired:
                 diagnostics.Error("schema.required", $"{where}: '{error.Property}' is required", at);
                 return;

@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using Composer.Core.Execution;
+using Composer.Core.Planning;
+using Composer.Core.Tests.TestSupport;
+
+namespace Composer.Core.Tests.Execution;
+
+public class PlanExecutorTests
+{
+    private static ObservedState ImagesPresent(Composer.Core.Model.Project p) => ObservedState.Empty with
+    {
+        Images = p.Services.Values.Select(s => s.Image!).Distinct().ToImmutableSortedDictionary(i => i, _ => (string?)"sha256:x1"),
+    };
+
+    [Fact]
+    public async Task Parallelism_bounds_engine_calls()
+    {
+        var yaml = "services:\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"  s{i}: {{ image: x }}\n"));
+        var project = TestProjects.Load(yaml);
+        var engine = new FakeEngine();
+        var result = await new PlanExecutor(engine, parallelism: 2).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
+        result.Succeeded.Should().BeTrue();
+        engine.MaxConcurrentCalls.Should().BeLessThanOrEqualTo(2);
+        engine.Containers.Should().HaveCount(12).And.AllSatisfy(c => c.Value.State.Should().Be(ContainerState.Running));
+    }
+
+    [Fact]
+    public async Task A_waiting_dependent_holds_no_slot_so_a_limit_of_one_cannot_deadlock()
+    {
+        // app waits for db to be healthy; db becomes healthy only once "other" has started. With one slot, a wait
+        // that held the slot would block "other" forever.
+        var project = TestProjects.Load("""
+            services:
+              db: { image: x, healthcheck: { test: "true" } }
+              other: { image: x }
+              app:
+                image: x
+                depends_on: { db: { condition: service_healthy } }
+            """);
+        var engine = new FakeEngine();
+        engine.WaitHook = async (_, _) =>
+        {
+            while (engine.Containers.GetValueOrDefault("demo-other-1")?.State != ContainerState.Running) await Task.Yield();
+        };
+        var run = new PlanExecutor(engine, parallelism: 1).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
+        (await run.WaitAsync(TimeSpan.FromSeconds(60))).Succeeded.Should().BeTrue();
+        engine.Containers["demo-app-1"].State.Should().Be(ContainerState.Running);
+    }
+
+    [Fact]
+    public async Task A_failed_dependency_stops_its_dependents_and_independent_services_still_start()
+    {
+        var project = TestProjects.Load("""
+            services:
+              db: { image: x }
+              app: { image: x, depends_on: [db] }
+              worker: { image: x }
+            """);
+        var engine = new FakeEngine();
+        engine.Failures["start container demo-db-1"] = "port is already allocated";
+        var progress = new List<OperationProgress>();
+        var sink = new CollectingSink(progress);
+        var result = await new PlanExecutor(engine, sink).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
+        result.Succeeded.Should().BeFalse();
+        result.Outcomes["start:demo-db-1"].Should().BeOfType<EngineException>().Which.Message.Should().Be("port is already allocated");
+        result.Outcomes["start:demo-app-1"].Should().BeOfType<Composer.Core.Graph.DependencyFailedException>();
+        engine.Containers["demo-worker-1"].State.Should().Be(ContainerState.Running);
+        engine.Calls.Should().NotContain("start container demo-app-1");
+        lock (progress) progress.Should().Contain(p => p.Operation.Id == "start:demo-app-1" && p.Status == OperationStatus.Skipped);
+    }
+
+    private sealed class CollectingSink(List<OperationProgress> into) : IProgressSink
+    {
+        public void Report(OperationProgress progress) { lock (into) into.Add(progress); }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Composer.Core.Execution;
+using Composer.Core.Model;
+using Composer.Core.Planning;
+
+namespace Composer.Core.Tests.TestSupport;
+
+/// <summary>
+/// An in-memory engine: enough of Docker's behaviour (names unique, links need an existing target, start needs a
+/// created container) to test the planner and executor without one. Records every call in order.
+/// </summary>
+public sealed class FakeEngine : IEngine
+{
+    public sealed record Container(string Id, ContainerSpec Spec, string State, string ImageId);
+
+    public ConcurrentDictionary<string, Container> Containers { get; } = new();
+    public ConcurrentDictionary<string, NetworkSpec> Networks { get; } = new();
+    public ConcurrentDictionary<string, VolumeSpec> Volumes { get; } = new();
+    public Dictionary<string, string> Images { get; } = new() { ["x"] = "sha256:x1", ["busybox"] = "sha256:bb1" };
+    public ConcurrentQueue<string> Calls { get; } = new();
+    /// <summary>Operations (by description) that fail with this message.</summary>
+    public Dictionary<string, string> Failures { get; } = [];
+    public int MaxConcurrentCalls => _maxConcurrent;
+
+    private int _concurrent;
+    private int _maxConcurrent;
+    private int _ids;
+
+    public Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
+    {
+        var containers = Containers.Values
+            .Where(c => c.Spec.Labels.GetValueOrDefault(ComposeLabels.Project) == request.Project)
+            .Select(c => new ObservedContainer
+            {
+                Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = c.State,
+                ConfigHash = c.Spec.Labels.GetValueOrDefault(ComposeLabels.ConfigHash), ImageId = c.ImageId,
+                Labels = c.Spec.Labels, Image = c.Spec.Image,
+            }).OrderBy(c => c.Name, StringComparer.Ordinal).ToImmutableArray();
+        return Task.FromResult(new ObservedState
+        {
+            Containers = containers,
+            Networks = [.. Networks.Values.Where(n => n.Labels.GetValueOrDefault(ComposeLabels.Project) == request.Project)
+                .Select(n => new ObservedNetwork(n.Name, n.Name, n.Labels.GetValueOrDefault(ComposeLabels.Network)))],
+            Volumes = [.. Volumes.Values.Where(v => v.Labels.GetValueOrDefault(ComposeLabels.Project) == request.Project)
+                .Select(v => new ObservedVolume(v.Name, v.Labels.GetValueOrDefault(ComposeLabels.Volume)))],
+            Images = request.Images.Distinct().ToImmutableSortedDictionary(i => i, i => Images.GetValueOrDefault(i), StringComparer.Ordinal),
+            ExternalNetworks = request.ExternalNetworks.ToImmutableSortedDictionary(n => n, Networks.ContainsKey, StringComparer.Ordinal),
+            ExternalVolumes = request.ExternalVolumes.ToImmutableSortedDictionary(v => v, Volumes.ContainsKey, StringComparer.Ordinal),
+        });
+    }
+
+    private async Task Call(string what, Action action)
+    {
+        Calls.Enqueue(what);
+        var now = Interlocked.Increment(ref _concurrent);
+        InterlockedMax(ref _maxConcurrent, now);
+        try
+        {
+            await Task.Yield();
+            if (Failures.TryGetValue(what, out var message)) throw new EngineException(message);
+            action();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _concurrent);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
+
+    public Task PullImageAsync(string image, CancellationToken ct) =>
+        Call($"pull image {image}", () => throw new ImageNotFoundException(image, "no registry in tests"));
+
+    public Task CreateNetworkAsync(NetworkSpec spec, CancellationToken ct) => Call($"create network {spec.Name}", () =>
+    {
+        if (!Networks.TryAdd(spec.Name, spec)) throw new EngineException($"network with name {spec.Name} already exists");
+    });
+
+    public Task RemoveNetworkAsync(string name, CancellationToken ct) => Call($"remove network {name}", () => Networks.TryRemove(name, out _));
+    public Task CreateVolumeAsync(VolumeSpec spec, CancellationToken ct) => Call($"create volume {spec.Name}", () => Volumes[spec.Name] = spec);
+    public Task RemoveVolumeAsync(string name, CancellationToken ct) => Call($"remove volume {name}", () => Volumes.TryRemove(name, out _));
+
+    public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
+    {
+        var id = $"id{Interlocked.Increment(ref _ids)}";
+        await Call($"create container {spec.Name}", () =>
+        {
+            if (!Images.TryGetValue(spec.Image, out var imageId)) throw new EngineException($"No such image: {spec.Image}");
+            foreach (var link in spec.Links)
+                if (!Containers.ContainsKey(link.Split(':')[0])) throw new EngineException($"could not get container for {link}");
+            if (!Containers.TryAdd(spec.Name, new Container(id, spec, ContainerState.Created, imageId)))
+                throw new EngineException($"Conflict. The container name \"/{spec.Name}\" is already in use");
+        });
+        return id;
+    }
+
+    public Task StartContainerAsync(string name, CancellationToken ct) => Call($"start container {name}", () =>
+    {
+        var c = Containers.TryGetValue(name, out var found) ? found : throw new EngineException($"No such container: {name}");
+        foreach (var link in c.Spec.Links)
+            if (Containers.GetValueOrDefault(link.Split(':')[0])?.State != ContainerState.Running)
+                throw new EngineException($"Cannot link to a non running container: {link}");
+        Containers[name] = c with { State = ContainerState.Running };
+    });
+
+    public Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken ct) => Call($"stop container {name}", () =>
+    {
+        if (Containers.TryGetValue(name, out var c)) Containers[name] = c with { State = ContainerState.Exited };
+    });
+
+    public Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken ct) =>
+        Call($"remove container {name}", () => Containers.TryRemove(name, out _));
+
+    /// <summary>Lets a test decide when a wait completes (it runs outside the call counter, as a real wait holds no call).</summary>
+    public Func<string, string, Task>? WaitHook { get; set; }
+
+    public async Task WaitForConditionAsync(string name, string condition, CancellationToken ct)
+    {
+        Calls.Enqueue($"wait for container {name} ({condition})");
+        if (WaitHook is not null) await WaitHook(name, condition);
+    }
+}

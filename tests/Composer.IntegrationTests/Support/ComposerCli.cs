@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Composer.IntegrationTests.Support;
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the real <c>composer</c> command (built beside the tests) as a user would.</summary>
+public static class ComposerCli
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "composer.dll");
+
+    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // The tests' own environment must not choose the project for them.
+        psi.Environment.Remove("COMPOSE_PROJECT_NAME");
+        psi.Environment.Remove("COMPOSE_FILE");
+        psi.Environment.Remove("COMPOSE_PROFILES");
+        psi.Environment["NO_COLOR"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+
+        using var process = Process.Start(psi)!;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"composer {string.Join(' ', args)} did not finish; stderr so far:\n{stderr}");
+        }
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+}
