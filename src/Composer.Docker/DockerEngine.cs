@@ -91,6 +91,9 @@ public sealed partial class DockerEngine : IEngine, IDisposable
             OneOff = string.Equals(labels.GetValueOrDefault(ComposeLabels.OneOff), "True", StringComparison.OrdinalIgnoreCase),
             Labels = labels,
             Networks = [.. (c.NetworkSettings?.Networks?.Keys ?? []).Order(StringComparer.Ordinal)],
+            Addresses = (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
+                .Where(kv => !string.IsNullOrEmpty(kv.Value?.IPAddress))
+                .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.IPAddress, StringComparer.Ordinal),
             Ports = [.. (c.Ports ?? []).Select(p => new ObservedPort(p.PrivatePort, p.Type ?? "tcp", string.IsNullOrEmpty(p.IP) ? null : p.IP, p.PublicPort == 0 ? null : p.PublicPort))],
         };
     }

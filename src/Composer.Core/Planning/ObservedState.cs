@@ -47,6 +47,8 @@ public sealed record ObservedContainer
     public string Command { get; init; } = "";
     public DateTimeOffset Created { get; init; }
     public ImmutableArray<ObservedPort> Ports { get; init; } = [];
+    /// <summary>Engine network name → IPv4 address, as the list call reports it.</summary>
+    public ImmutableSortedDictionary<string, string> Addresses { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public bool IsRunning => State is ContainerState.Running or ContainerState.Restarting or ContainerState.Paused;
 }
 

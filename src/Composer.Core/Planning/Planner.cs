@@ -15,6 +15,8 @@ public sealed record UpOptions
     public bool RemoveOrphans { get; init; }
     public ImmutableDictionary<string, int> Scale { get; init; } = ImmutableDictionary<string, int>.Empty;
     public TimeSpan? Timeout { get; init; }
+    /// <summary>Services to recreate whatever their state, with the cause to show (watch mode's relink).</summary>
+    public ImmutableDictionary<string, string> Recreate { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
 
 public sealed record DownOptions
@@ -77,6 +79,7 @@ public static class Planner
                 if (container is not null && containerCause is null && !options.NoRecreate)
                 {
                     if (options.ForceRecreate) containerCause = "--force-recreate";
+                    else if (options.Recreate.TryGetValue(name, out var why)) containerCause = why;
                     else if (container.ConfigHash != hash) containerCause = "configuration changed";
                     else if (imageId is not null && container.ImageId is not null && container.ImageId != imageId) containerCause = "image changed";
                     else if (container.Name != spec.Name) containerCause = "container name changed";

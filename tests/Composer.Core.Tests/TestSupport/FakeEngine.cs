@@ -12,7 +12,7 @@ namespace Composer.Core.Tests.TestSupport;
 /// </summary>
 public sealed class FakeEngine : IEngine
 {
-    public sealed record Container(string Id, ContainerSpec Spec, string State, string ImageId);
+    public sealed record Container(string Id, ContainerSpec Spec, string State, string ImageId, string? Address = null);
 
     public ConcurrentDictionary<string, Container> Containers { get; } = new();
     public ConcurrentDictionary<string, NetworkSpec> Networks { get; } = new();
@@ -26,6 +26,7 @@ public sealed class FakeEngine : IEngine
     private int _concurrent;
     private int _maxConcurrent;
     private int _ids;
+    private int _addresses;
 
     public Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
@@ -36,6 +37,9 @@ public sealed class FakeEngine : IEngine
                 Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = c.State,
                 ConfigHash = c.Spec.Labels.GetValueOrDefault(ComposeLabels.ConfigHash), ImageId = c.ImageId,
                 Labels = c.Spec.Labels, Image = c.Spec.Image,
+                Addresses = c.Address is null || c.Spec.PrimaryNetwork is null
+                    ? ImmutableSortedDictionary<string, string>.Empty
+                    : ImmutableSortedDictionary<string, string>.Empty.Add(c.Spec.PrimaryNetwork.NetworkName, c.Address),
             }).OrderBy(c => c.Name, StringComparer.Ordinal).ToImmutableArray();
         return Task.FromResult(new ObservedState
         {
@@ -105,7 +109,8 @@ public sealed class FakeEngine : IEngine
         foreach (var link in c.Spec.Links)
             if (Containers.GetValueOrDefault(link.Split(':')[0])?.State != ContainerState.Running)
                 throw new EngineException($"Cannot link to a non running container: {link}");
-        Containers[name] = c with { State = ContainerState.Running };
+        // Like the engine's IPAM, a start may hand out a different address.
+        Containers[name] = c with { State = ContainerState.Running, Address = $"10.0.0.{Interlocked.Increment(ref _addresses)}" };
     });
 
     public Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken ct) => Call($"stop container {name}", () =>

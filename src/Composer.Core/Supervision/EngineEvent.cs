@@ -1,0 +1,15 @@
+namespace Composer.Core.Supervision;
+
+/// <summary>A container event of the project, as the engine reports it (Docker's action names).</summary>
+public sealed record EngineEvent(DateTimeOffset Time, string Action, string ContainerId, string ContainerName, string Service, int Number)
+{
+    public int? ExitCode { get; init; }
+    public string? Signal { get; init; }
+    public bool IsOneOff { get; init; }
+}
+
+/// <summary>The engine's event stream for one project. Ends or throws when the connection drops.</summary>
+public interface IEventSource
+{
+    IAsyncEnumerable<EngineEvent> StreamAsync(string project, DateTimeOffset since, CancellationToken cancellationToken);
+}

@@ -1,0 +1,303 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Composer.Core.Execution;
+using Composer.Core.Graph;
+using Composer.Core.Model;
+using Composer.Core.Planning;
+using Polly;
+using Polly.Retry;
+
+namespace Composer.Core.Supervision;
+
+/// <summary>One incident, start to end, as watch mode reports it (one line, or one JSON object).</summary>
+public sealed record IncidentReport
+{
+    public required string Container { get; init; }
+    public required string Service { get; init; }
+    public required IncidentKind Kind { get; init; }
+    public int? ExitCode { get; init; }
+    /// <summary>restarted, recreated, restarted by its restart policy, or failed.</summary>
+    public required string Outcome { get; init; }
+    /// <summary>From the event to the container running again.</summary>
+    public TimeSpan Recovery { get; init; }
+    /// <summary>From the event to every stale dependent relinked.</summary>
+    public TimeSpan Total { get; init; }
+    public TimeSpan Backoff { get; init; }
+    public int Restarts { get; init; }
+    public bool CrashLooping { get; init; }
+    public ImmutableArray<string> Relinked { get; init; } = [];
+    /// <summary>Dependents that reach it by name only: nothing to recreate.</summary>
+    public ImmutableArray<string> VerifiedByName { get; init; } = [];
+    public string? Error { get; init; }
+}
+
+public interface IWatchOutput
+{
+    void Incident(IncidentReport report);
+    void Info(string message);
+}
+
+public sealed record SupervisorOptions
+{
+    public BackoffOptions Backoff { get; init; } = new();
+    public int Parallelism { get; init; }
+    /// <summary>Back-off between attempts to reach the engine's event stream again.</summary>
+    public TimeSpan ReconnectCap { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Watch mode: resync by listing the project, then follow its event stream. A container that crashes, turns
+/// unhealthy or is removed is brought back (started again, or recreated from the model) after a back-off, and every
+/// dependent whose connection data went stale is relinked through the planner (recreated), in dependency order and
+/// transitively; dependents that find it by name are left alone. A dropped stream or a restarted engine is survived:
+/// reconnect with back-off (Polly), resync, go on.
+/// </summary>
+public sealed class Supervisor
+{
+    private readonly Project _project;
+    private readonly IEngine _engine;
+    private readonly IEventSource _events;
+    private readonly IWatchOutput _output;
+    private readonly SupervisorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly DependencyGraph _graph;
+    private readonly LifecycleTracker _tracker = new();
+    private readonly ConcurrentDictionary<string, RestartBackoff> _backoffs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _serviceLocks = new(StringComparer.Ordinal);
+    /// <summary>Incidents left to the engine's restart policy, waiting for the container's start: container → (report so far, started at).</summary>
+    private readonly ConcurrentDictionary<string, (IncidentReport Report, long Since, ObservedContainer? Before)> _awaitingPolicy = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ObservedContainer> _known = new(StringComparer.Ordinal);
+    private readonly List<Task> _work = [];
+
+    public Supervisor(Project project, IEngine engine, IEventSource events, IWatchOutput output, SupervisorOptions? options = null, TimeProvider? time = null)
+    {
+        _project = project;
+        _engine = engine;
+        _events = events;
+        _output = output;
+        _options = options ?? new SupervisorOptions();
+        _time = time ?? TimeProvider.System;
+        _graph = DependencyGraph.Build(project);
+    }
+
+    public IReadOnlyDictionary<string, RestartBackoff> Backoffs => _backoffs;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var reconnect = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = _options.ReconnectCap,
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    _output.Info($"lost the engine's event stream ({args.Outcome.Exception?.Message}); reconnecting in {args.RetryDelay.TotalSeconds:0.0} s");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        try
+        {
+            await reconnect.ExecuteAsync(async token =>
+            {
+                var since = _time.GetUtcNow();
+                await ResyncAsync(token).ConfigureAwait(false);
+                await foreach (var e in _events.StreamAsync(_project.Name, since, token).ConfigureAwait(false))
+                    Handle(e, token);
+                token.ThrowIfCancellationRequested();
+                throw new EngineException("the event stream ended");
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C: stop watching, leave the containers as they are.
+        }
+        Task[] pending;
+        lock (_work) pending = [.. _work];
+        await Task.WhenAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+    }
+
+    /// <summary>Lists the project and brings back whatever is missing or not running: nothing is missed across a reconnect.</summary>
+    private async Task ResyncAsync(CancellationToken ct)
+    {
+        var observed = await ObserveAsync(ct).ConfigureAwait(false);
+        var plan = Planner.PlanUp(_project, observed, new UpOptions());
+        if (!plan.IsEmpty)
+        {
+            _output.Info($"resync: {plan.Operations.Length} operation(s) to make the project whole");
+            var result = await new PlanExecutor(_engine, null, _options.Parallelism, _time).ExecuteAsync(plan, ct).ConfigureAwait(false);
+            foreach (var (id, error) in result.Failures) _output.Info($"resync: {id} failed: {error.Message}");
+            observed = await ObserveAsync(ct).ConfigureAwait(false);
+        }
+        foreach (var c in observed.Containers.Where(c => c.IsRunning)) Backoff(c.Service).MarkRunning(_time.GetUtcNow());
+        _output.Info($"watching {_project.Name}: {observed.Containers.Count(c => c.IsRunning)} container(s) running");
+    }
+
+    private async Task<ObservedState> ObserveAsync(CancellationToken ct)
+    {
+        var observed = await _engine.ObserveAsync(new ObserveRequest(_project.Name)
+        {
+            IncludeOneOff = false,
+            Images = [.. _project.Services.Values.Select(s => s.Image).OfType<string>()],
+            ExternalNetworks = [.. _project.Networks.Values.Where(n => n.External).Select(n => n.Name)],
+            ExternalVolumes = [.. _project.Volumes.Values.Where(v => v.External).Select(v => v.Name)],
+        }, ct).ConfigureAwait(false);
+        foreach (var c in observed.Containers.Where(c => c.IsRunning)) _known[c.Name] = c;
+        return observed;
+    }
+
+    private RestartBackoff Backoff(string service) => _backoffs.GetOrAdd(service, s =>
+        new RestartBackoff(_options.Backoff.WithOverrides(_project.Services.GetValueOrDefault(s)?.Extensions ?? ImmutableSortedDictionary<string, string>.Empty)));
+
+    private void Handle(EngineEvent e, CancellationToken ct)
+    {
+        if (!_project.Services.TryGetValue(e.Service, out var service)) return;
+        var verdict = _tracker.Observe(e);
+        switch (verdict)
+        {
+            case Verdict.Started:
+                Backoff(e.Service).MarkRunning(e.Time);
+                if (_awaitingPolicy.TryRemove(e.ContainerName, out var waiting))
+                    Track(() => FinishAfterPolicyRestartAsync(service, e.ContainerName, waiting.Report, waiting.Since, waiting.Before, ct));
+                break;
+            case Verdict.Incident incident:
+                BeginIncident(service, e, incident, ct);
+                break;
+        }
+    }
+
+    private void Track(Func<Task> work)
+    {
+        var task = Task.Run(work);
+        lock (_work)
+        {
+            _work.RemoveAll(t => t.IsCompleted);
+            _work.Add(task);
+        }
+    }
+
+    private static bool PolicyRestarts(Service service, IncidentKind kind, int? exitCode) => kind == IncidentKind.Crashed && service.Restart switch
+    {
+        "always" or "unless-stopped" => true,
+        { } r when r.StartsWith("on-failure", StringComparison.Ordinal) => exitCode is not 0,
+        _ => false,
+    };
+
+    /// <summary>Decided in the event loop, so an engine restart that follows at once is never seen before its incident.</summary>
+    private void BeginIncident(Service service, EngineEvent e, Verdict.Incident incident, CancellationToken ct)
+    {
+        var since = _time.GetTimestamp();
+        var backoff = Backoff(service.Name);
+        var delay = backoff.OnIncident(e.Time);
+        _known.TryGetValue(e.ContainerName, out var before);
+        var report = new IncidentReport
+        {
+            Container = e.ContainerName, Service = service.Name, Kind = incident.Kind, ExitCode = incident.ExitCode,
+            Outcome = "restarted", Backoff = delay, Restarts = backoff.Restarts, CrashLooping = backoff.CrashLooping,
+        };
+        if (PolicyRestarts(service, incident.Kind, incident.ExitCode))
+        {
+            // The engine restarts it; Composer does not restart it a second time, it only relinks once it is back.
+            _awaitingPolicy[e.ContainerName] = (report with { Outcome = "restarted by its restart policy", Backoff = TimeSpan.Zero }, since, before);
+            return;
+        }
+        Track(() => HandleIncidentAsync(service, e, incident, report, delay, since, before, ct));
+    }
+
+    private async Task HandleIncidentAsync(Service service, EngineEvent e, Verdict.Incident incident, IncidentReport report, TimeSpan delay, long since, ObservedContainer? before, CancellationToken ct)
+    {
+        var gate = _serviceLocks.GetOrAdd(service.Name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            var observed = await ObserveAsync(ct).ConfigureAwait(false);
+            var current = observed.Containers.FirstOrDefault(c => c.Name == e.ContainerName);
+            if (incident.Kind == IncidentKind.Unhealthy && current is { IsRunning: true })
+            {
+                await RunPlanAsync(new Plan([
+                    new StopContainer(current.Name, null) { Id = $"stop:{current.Name}", Cause = "unhealthy", Service = service.Name },
+                    new StartContainer(current.Name) { Id = $"start:{current.Name}", Cause = "unhealthy", Service = service.Name, After = [$"stop:{current.Name}"] },
+                ]), ct).ConfigureAwait(false);
+            }
+            else if (current is { IsRunning: true })
+            {
+                // Someone (or something) already brought it back: just relink.
+                report = report with { Outcome = "already running" };
+            }
+            else
+            {
+                await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = [service.Name], NoDeps = true }), ct).ConfigureAwait(false);
+                report = report with { Outcome = current is null ? "recreated" : "restarted" };
+            }
+            var recovered = _time.GetElapsedTime(since);
+            var relink = await RelinkAsync(service, before, ct).ConfigureAwait(false);
+            _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified });
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _output.Incident(report with { Outcome = "failed", Error = ex.Message, Total = _time.GetElapsedTime(since) });
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task FinishAfterPolicyRestartAsync(Service service, string container, IncidentReport report, long since, ObservedContainer? before, CancellationToken ct)
+    {
+        try
+        {
+            var recovered = _time.GetElapsedTime(since);
+            var relink = await RelinkAsync(service, before, ct).ConfigureAwait(false);
+            _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _output.Incident(report with { Outcome = "failed", Error = ex.Message, Total = _time.GetElapsedTime(since) });
+        }
+    }
+
+    /// <summary>
+    /// Recreates the dependents whose connection data is stale now that <paramref name="service"/> is back: a shared
+    /// network namespace is gone for good; links (engine links or injected variables) are stale when the target's
+    /// container or address changed. Name-only dependents need nothing: the engine's DNS follows the new address.
+    /// </summary>
+    private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Verified)> RelinkAsync(Service service, ObservedContainer? before, CancellationToken ct)
+    {
+        var observed = await ObserveAsync(ct).ConfigureAwait(false);
+        var after = before is null ? null : observed.Containers.FirstOrDefault(c => c.Name == before.Name);
+        var moved = before is null || after is null || before.Id != after.Id || !before.Addresses.SequenceEqual(after.Addresses);
+        var stale = new Dictionary<string, string>(StringComparer.Ordinal);
+        var verified = new List<string>();
+        foreach (var edge in _graph.EdgesTo(service.Name))
+        {
+            if (edge.Kind == EdgeKind.NetworkMode) stale[edge.From] = $"relink: {service.Name} restarted (network_mode: service:{service.Name})";
+            else if (edge.Kind == EdgeKind.Link && moved) stale[edge.From] = $"relink: {service.Name} moved (links)";
+            else if (edge.Kind == EdgeKind.DependsOn && !stale.ContainsKey(edge.From)) verified.Add(edge.From);
+        }
+        ImmutableArray<string> Containers(IEnumerable<string> services) =>
+            [.. observed.Containers.Where(c => services.Contains(c.Service)).Select(c => c.Name).Order(StringComparer.Ordinal)];
+        if (stale.Count == 0) return ([], Containers(verified));
+        var scope = stale.Keys.Concat(_graph.TransitiveDependents(stale.Keys)).Distinct().ToImmutableArray();
+        var plan = Planner.PlanUp(_project, observed, new UpOptions { Services = scope, NoDeps = true, Recreate = stale.ToImmutableDictionary() });
+        await RunPlanAsync(plan, ct).ConfigureAwait(false);
+        var relinked = plan.Operations.OfType<CreateContainer>().Select(o => o.Spec.Name).Order(StringComparer.Ordinal).ToImmutableArray();
+        return (relinked, Containers(verified.Except(stale.Keys)));
+    }
+
+    private async Task RunPlanAsync(Plan plan, CancellationToken ct)
+    {
+        if (plan.IsEmpty) return;
+        var result = await new PlanExecutor(_engine, null, _options.Parallelism, _time).ExecuteAsync(plan, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new EngineException(string.Join("; ", result.Failures.Where(f => f.Error is not DependencyFailedException).Select(f => f.Error.Message)));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Composer.Core.Execution;
+using Composer.Core.Planning;
+using Composer.Core.Supervision;
+using Composer.Core.Tests.TestSupport;
+
+namespace Composer.Core.Tests.Supervision;
+
+public class SupervisorTests
+{
+    private const string Yaml = """
+        services:
+          db: { image: x }
+          app: { image: x, links: ["db:database"] }
+          web: { image: x, depends_on: [db] }
+          sidecar: { image: x, network_mode: "service:db" }
+        """;
+
+    private sealed class Events : IEventSource
+    {
+        public Channel<EngineEvent> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<EngineEvent>();
+        public int Subscriptions;
+
+        public async IAsyncEnumerable<EngineEvent> StreamAsync(string project, DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)
+        {
+            Interlocked.Increment(ref Subscriptions);
+            await foreach (var e in Channel.Reader.ReadAllAsync(ct)) yield return e;
+        }
+    }
+
+    private sealed class Output : IWatchOutput
+    {
+        public Channel<IncidentReport> Reports { get; } = Channel.CreateUnbounded<IncidentReport>();
+        public List<string> Infos { get; } = [];
+        public void Incident(IncidentReport report) => Reports.Writer.TryWrite(report);
+        public void Info(string message) { lock (Infos) Infos.Add(message); }
+        public async Task<IncidentReport> NextAsync() => await Reports.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task<(FakeEngine Engine, Events Events, Output Output, Task Run, CancellationTokenSource Stop)> StartAsync(string yaml = Yaml)
+    {
+        var project = TestProjects.Load(yaml);
+        var engine = new FakeEngine();
+        var events = new Events();
+        var output = new Output();
+        var stop = new CancellationTokenSource();
+        var supervisor = new Supervisor(project, engine, events, output, new SupervisorOptions { Backoff = new BackoffOptions { Initial = TimeSpan.Zero } });
+        var run = supervisor.RunAsync(stop.Token);
+        // The first resync brings the whole project up.
+        while (engine.Containers.Count < project.Services.Count || events.Subscriptions == 0) await Task.Delay(5);
+        return (engine, events, output, run, stop);
+    }
+
+    private static EngineEvent Die(FakeEngine engine, string name, int exit = 137)
+    {
+        var c = engine.Containers[name];
+        engine.Containers[name] = c with { State = ContainerState.Exited };
+        return new EngineEvent(DateTimeOffset.UtcNow, "die", c.Id, name, c.Spec.Service, c.Spec.Number) { ExitCode = exit };
+    }
+
+    [Fact]
+    public async Task A_crashed_backend_is_restarted_and_its_link_and_namespace_dependents_relinked_but_name_users_left_alone()
+    {
+        var (engine, events, output, run, stop) = await StartAsync();
+        var webId = engine.Containers["demo-web-1"].Id;
+        var appId = engine.Containers["demo-app-1"].Id;
+        await events.Channel.Writer.WriteAsync(Die(engine, "demo-db-1"));
+
+        var report = await output.NextAsync();
+        report.Container.Should().Be("demo-db-1");
+        report.Kind.Should().Be(IncidentKind.Crashed);
+        report.ExitCode.Should().Be(137);
+        report.Outcome.Should().Be("restarted");
+        report.Relinked.Should().Equal("demo-app-1", "demo-sidecar-1");
+        report.VerifiedByName.Should().Equal("demo-web-1");
+        engine.Containers["demo-db-1"].State.Should().Be(ContainerState.Running);
+        engine.Containers["demo-app-1"].Id.Should().NotBe(appId, "the consumer was recreated with the new address");
+        engine.Containers["demo-web-1"].Id.Should().Be(webId, "a name-only dependent is left alone");
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_removed_container_is_recreated_from_the_model()
+    {
+        var (engine, events, output, run, stop) = await StartAsync();
+        var c = engine.Containers["demo-web-1"];
+        engine.Containers.TryRemove("demo-web-1", out _);
+        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "kill", c.Id, c.Spec.Name, "web", 1));
+        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "die", c.Id, c.Spec.Name, "web", 1) { ExitCode = 137 });
+        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "destroy", c.Id, c.Spec.Name, "web", 1));
+
+        var report = await output.NextAsync();
+        report.Kind.Should().Be(IncidentKind.Removed);
+        report.Outcome.Should().Be("recreated");
+        engine.Containers["demo-web-1"].State.Should().Be(ContainerState.Running);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_restart_policy_restart_is_not_doubled_but_still_relinks()
+    {
+        var (engine, events, output, run, stop) = await StartAsync(Yaml.Replace("db: { image: x }", "db: { image: x, restart: always }"));
+        var die = Die(engine, "demo-db-1");
+        await events.Channel.Writer.WriteAsync(die);
+        // The engine restarts it by itself.
+        await engine.StartContainerAsync("demo-db-1", default);
+        await events.Channel.Writer.WriteAsync(die with { Action = "start", ExitCode = null });
+
+        var report = await output.NextAsync();
+        report.Outcome.Should().Be("restarted by its restart policy");
+        report.Relinked.Should().Contain("demo-app-1");
+        engine.Calls.Count(c => c == "start container demo-db-1").Should().Be(2, "one start by the first up, one by the 'engine' in this test, none by the supervisor");
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_dropped_event_stream_is_reconnected_and_resynced()
+    {
+        var (engine, events, output, run, stop) = await StartAsync();
+        // The engine "restarts": containers are gone and the stream ends.
+        engine.Containers.Clear();
+        events.Channel.Writer.Complete(new IOException("connection reset"));
+        while (engine.Containers.Count < 4) await Task.Delay(5);
+        engine.Containers.Values.Should().OnlyContain(c => c.State == ContainerState.Running);
+        engine.Containers.Keys.Should().BeEquivalentTo("demo-db-1", "demo-app-1", "demo-web-1", "demo-sidecar-1");
+        lock (output.Infos) output.Infos.Should().Contain(i => i.Contains("reconnecting"));
+        await stop.CancelAsync();
+        await run;
+    }
+}
