@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Composer.Cli.Commands;
 using Composer.Core.Diagnostics;
 using Composer.Core.Execution;
@@ -27,6 +28,7 @@ public static class ComposerApp
         root.Add(PsCommand.Create(global));
         root.Add(ConfigCommand.Create(global));
         root.Add(LogsCommand.Create(global));
+        root.Add(WatchCommand.Create(global));
         root.Add(VersionCommand.Create());
 
         var parse = root.Parse(args);
@@ -36,7 +38,18 @@ public static class ComposerApp
             Console.Error.WriteLine("Run 'composer --help' for usage.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        // Composer handles Ctrl-C itself: the first one cancels the command (which decides its exit code: `watch`
+        // ends with 0, an attached `up` with 130), a second one ends the process, as Compose does.
+        using var interrupted = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            if (interrupted.IsCancellationRequested) return;
+            context.Cancel = true;
+            interrupted.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupted.Token).ConfigureAwait(false);
     }
 
     /// <summary>Runs a command body and maps what can go wrong to Compose's exit codes and actionable messages.</summary>

@@ -256,14 +256,19 @@ public sealed partial class DockerEngine : IEngine, IDisposable
     }
 
     /// <summary>The engine's event stream as a channel; the subscription ends with the token.</summary>
-    public ChannelReader<Message> Events(IDictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellationToken)
+    public ChannelReader<Message> Events(IDictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellationToken, DateTimeOffset? since = null)
     {
         var channel = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
         _ = Task.Run(async () =>
         {
             try
             {
-                await _client.System.MonitorEventsAsync(new ContainerEventsParameters { Filters = filters },
+                await _client.System.MonitorEventsAsync(new ContainerEventsParameters
+                    {
+                        Filters = filters,
+                        // From a resync's start, so nothing between the list and the subscription is missed.
+                        Since = since is { } s ? s.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : null,
+                    },
                     new SyncProgress<Message>(m => channel.Writer.TryWrite(m)), cancellationToken).ConfigureAwait(false);
                 channel.Writer.TryComplete();
             }

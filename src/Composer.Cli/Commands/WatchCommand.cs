@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Composer.Core.Model;
+using Composer.Core.Supervision;
+using Composer.Docker;
+
+namespace Composer.Cli.Commands;
+
+/// <summary>`composer watch`: keep the project whole and its containers connected until Ctrl-C.</summary>
+internal static class WatchCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var format = new Option<string>("--format") { Description = "Format the output. Values: [text | json]", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("watch", "Bring crashed containers back and relink everything that depends on them (until Ctrl-C)");
+        command.Add(format);
+        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
+        {
+            var project = global.LoadProject(parse);
+            using var engine = await GlobalOptions.ConnectAsync(ct);
+            return await RunAsync(engine, project, parse.GetValue(format) == "json", global.ParallelLimit(parse), ct);
+        }));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(DockerEngine engine, Project project, bool json, int parallelism, CancellationToken ct)
+    {
+        var output = new WatchOutput(Console.Out, json, project.Name);
+        output.Info($"watching project {project.Name}; Ctrl-C stops watching and leaves the containers running");
+        await new Supervisor(project, engine, engine, output, new SupervisorOptions { Parallelism = parallelism }).RunAsync(ct);
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>One line per incident (<c>db-1 exited 137 → restarted in 0.31 s → relinked app-1</c>), or JSON lines.</summary>
+internal sealed class WatchOutput(TextWriter writer, bool json, string project) : IWatchOutput
+{
+    private readonly Lock _lock = new();
+
+    public void Info(string message)
+    {
+        lock (_lock)
+        {
+            if (json) writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["time"] = DateTimeOffset.UtcNow, ["info"] = message }));
+            else Console.Error.WriteLine(message);
+        }
+    }
+
+    public void Incident(IncidentReport r)
+    {
+        lock (_lock)
+        {
+            if (json)
+            {
+                writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["time"] = DateTimeOffset.UtcNow, ["container"] = r.Container, ["service"] = r.Service,
+                    ["incident"] = Incident(r.Kind), ["exit_code"] = r.ExitCode, ["outcome"] = r.Outcome,
+                    ["backoff_ms"] = (long)r.Backoff.TotalMilliseconds, ["recovery_ms"] = (long)r.Recovery.TotalMilliseconds,
+                    ["total_ms"] = (long)r.Total.TotalMilliseconds, ["restarts"] = r.Restarts, ["crash_looping"] = r.CrashLooping,
+                    ["relinked"] = r.Relinked, ["verified_by_name"] = r.VerifiedByName, ["error"] = r.Error,
+                }));
+            }
+            else
+            {
+                var name = Short(r.Container);
+                var what = r.Kind switch
+                {
+                    IncidentKind.Crashed => $"exited {r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}",
+                    IncidentKind.Unhealthy => "unhealthy",
+                    _ => "removed",
+                };
+                var line = r.Error is not null
+                    ? $"{name} {what} → {r.Outcome}: {r.Error}"
+                    : $"{name} {what} → {r.Outcome} in {r.Recovery.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s";
+                if (r.Backoff > TimeSpan.Zero) line += $" (after a {r.Backoff.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture)} s back-off)";
+                if (!r.Relinked.IsEmpty) line += $" → relinked {string.Join(", ", r.Relinked.Select(Short))}";
+                if (r.CrashLooping) line += $" [crash-looping: {r.Restarts} restarts]";
+                writer.WriteLine(line);
+            }
+            writer.Flush();
+        }
+    }
+
+    private static string Incident(IncidentKind kind) => kind switch
+    {
+        IncidentKind.Crashed => "crashed",
+        IncidentKind.Unhealthy => "unhealthy",
+        _ => "removed",
+    };
+
+    private string Short(string container) => container.StartsWith(project + "-", StringComparison.Ordinal) ? container[(project.Length + 1)..] : container;
+}

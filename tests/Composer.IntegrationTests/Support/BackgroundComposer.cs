@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Composer.IntegrationTests.Support;
+
+/// <summary>A long-running <c>composer</c> (watch, logs -f) whose output lines a test can wait for.</summary>
+public sealed class BackgroundComposer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly List<string> _all = [];
+    private readonly List<string> _stderr = [];
+
+    private BackgroundComposer(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) { _lines.Writer.TryComplete(); return; }
+            lock (_all) _all.Add(e.Data);
+            _lines.Writer.TryWrite(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static BackgroundComposer Start(string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "composer.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("COMPOSE_PROJECT_NAME");
+        psi.Environment["NO_COLOR"] = "1";
+        return new BackgroundComposer(Process.Start(psi)!);
+    }
+
+    public string Stderr { get { lock (_stderr) return string.Join("\n", _stderr); } }
+
+    /// <summary>The next stdout line that matches, within the deadline.</summary>
+    public async Task<string> NextLineAsync(Func<string, bool> match, string what, TimeSpan? deadline = null)
+    {
+        using var cts = new CancellationTokenSource(deadline ?? Eventually.DefaultDeadline);
+        try
+        {
+            while (true)
+            {
+                var line = await _lines.Reader.ReadAsync(cts.Token);
+                if (match(line)) return line;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            string all;
+            lock (_all) all = string.Join("\n", _all);
+            throw new TimeoutException($"no output line for {what}; stdout so far:\n{all}\nstderr:\n{Stderr}");
+        }
+    }
+
+    /// <summary>The next JSON line with an "incident" for this container.</summary>
+    public async Task<JsonElement> NextIncidentAsync(string container, TimeSpan? deadline = null)
+    {
+        var line = await NextLineAsync(l => l.Contains("\"incident\"") && l.Contains($"\"container\":\"{container}\""), $"an incident of {container}", deadline);
+        return JsonDocument.Parse(line).RootElement;
+    }
+
+    /// <summary>Ctrl-C, as a user would stop it.</summary>
+    public async Task<int> InterruptAsync()
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
+        _process.Dispose();
+    }
+}

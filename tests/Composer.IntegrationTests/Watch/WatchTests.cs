@@ -1,0 +1,110 @@
+using Composer.IntegrationTests.Support;
+
+namespace Composer.IntegrationTests.Watch;
+
+/// <summary>Issue 6 on the real engine: crashes and removals are undone and stale dependents relinked.</summary>
+public class WatchTests
+{
+    private const string Backend = """
+        services:
+          db:
+            image: composer-busybox:1
+            init: true
+            command: ["sh", "-c", "echo backend > /tmp/index.html && exec httpd -f -p 80 -h /tmp"]
+            expose: ["80"]
+          byname:
+            image: composer-busybox:1
+            init: true
+            depends_on: [db]
+            command: ["sleep", "2147483647"]
+          sidecar:
+            image: composer-busybox:1
+            init: true
+            network_mode: "service:db"
+            command: ["sleep", "2147483647"]
+        """;
+
+    /// <summary>SIGKILL from the host: to the engine, the container died by itself.</summary>
+    private static void KillFromHost(long pid) => System.Diagnostics.Process.GetProcessById((int)pid).Kill();
+
+    [Fact]
+    public async Task A_crashed_backend_comes_back_its_namespace_sharer_is_recreated_and_a_name_user_is_left_alone()
+    {
+        await using var project = await TestProject.CreateAsync("watch-crash", Backend);
+        await project.RunOkAsync("up", "-d");
+        var byName = await project.InspectAsync("byname");
+        var sidecar = await project.InspectAsync("sidecar");
+        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+
+        KillFromHost((await project.InspectAsync("db")).State.Pid);
+
+        var incident = await watch.NextIncidentAsync(project.ContainerName("db"));
+        incident.GetProperty("incident").GetString().Should().Be("crashed");
+        incident.GetProperty("exit_code").GetInt32().Should().Be(137);
+        incident.GetProperty("outcome").GetString().Should().Be("restarted");
+        incident.GetProperty("relinked").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("sidecar"));
+        incident.GetProperty("verified_by_name").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("byname"));
+
+        (await project.InspectAsync("db")).State.Running.Should().BeTrue();
+        (await project.InspectAsync("sidecar")).ID.Should().NotBe(sidecar.ID, "its network namespace died with db");
+        (await project.InspectAsync("byname")).ID.Should().Be(byName.ID, "it finds db by name; nothing is stale");
+        (await project.ExecAsync("byname", "wget", "-qO-", "http://db/")).Output.Should().Contain("backend");
+        (await project.ExecAsync("sidecar", "wget", "-qO-", "http://127.0.0.1/")).Output.Should().Contain("backend");
+
+        (await watch.InterruptAsync()).Should().Be(0);
+        (await project.InspectAsync("db")).State.Running.Should().BeTrue("Ctrl-C leaves containers running");
+    }
+
+    [Fact]
+    public async Task A_removed_container_is_recreated_from_the_model()
+    {
+        await using var project = await TestProject.CreateAsync("watch-rm", Backend);
+        await project.RunOkAsync("up", "-d");
+        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        var before = await project.InspectAsync("byname");
+
+        var client = await Engine.ClientAsync();
+        await client.Containers.RemoveContainerAsync(project.ContainerName("byname"), new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+
+        var incident = await watch.NextIncidentAsync(project.ContainerName("byname"));
+        incident.GetProperty("incident").GetString().Should().Be("removed");
+        incident.GetProperty("outcome").GetString().Should().Be("recreated");
+        var after = await project.InspectAsync("byname");
+        after.ID.Should().NotBe(before.ID);
+        after.State.Running.Should().BeTrue();
+        after.Config.Labels.Should().Contain("com.docker.compose.project", project.Name);
+    }
+
+    [Fact]
+    public async Task A_service_that_always_fails_backs_off_up_to_the_cap_and_is_reported_crash_looping()
+    {
+        // A short cap keeps the test bounded: 100, 200, 400, 400, 400 ms.
+        await using var project = await TestProject.CreateAsync("watch-loop", """
+            services:
+              flaky:
+                image: composer-busybox:1
+                command: ["sh", "-c", "exit 1"]
+                x-composer:
+                  restart_backoff_cap: 400ms
+            """);
+        await project.RunOkAsync("up", "-d");
+        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+
+        var backoffs = new List<long>();
+        var crashLooping = false;
+        for (var i = 0; i < 6; i++)
+        {
+            var incident = await watch.NextIncidentAsync(project.ContainerName("flaky"));
+            incident.GetProperty("exit_code").GetInt32().Should().Be(1);
+            backoffs.Add(incident.GetProperty("backoff_ms").GetInt64());
+            crashLooping = incident.GetProperty("crash_looping").GetBoolean();
+        }
+        backoffs.Should().BeInAscendingOrder("intervals grow");
+        backoffs.Max().Should().Be(400, "they stop at the cap");
+        backoffs.TakeLast(2).Should().AllSatisfy(b => b.Should().Be(400));
+        backoffs.First().Should().BeLessThan(400);
+        crashLooping.Should().BeTrue();
+    }
+}
