@@ -43,16 +43,25 @@ internal static class PsCommand
                         ["ID"] = c.Id, ["Name"] = c.Name, ["Image"] = c.Image, ["Command"] = c.Command, ["Project"] = name,
                         ["Service"] = c.Service, ["Created"] = c.Created.ToUnixTimeSeconds(), ["State"] = c.State, ["Status"] = c.Status,
                         ["Health"] = Health(c.Status), ["ExitCode"] = ExitCode(c.Status),
+                        ["Restarts"] = Output.WatchStateFile.Read(name).GetValueOrDefault(c.Service)?.Restarts ?? 0,
+                        ["CrashLooping"] = Output.WatchStateFile.Read(name).GetValueOrDefault(c.Service)?.CrashLooping ?? false,
                         ["Publishers"] = c.Ports.Select(p => new Dictionary<string, object?> { ["URL"] = p.HostIp ?? "", ["TargetPort"] = p.PrivatePort, ["PublishedPort"] = p.PublicPort ?? 0, ["Protocol"] = p.Type }),
                     }));
                 return ExitCodes.Ok;
             }
+            var watched = Output.WatchStateFile.Read(name);
             Table.Write(Console.Out, ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"],
-                rows.Select(c => new[] { c.Name, c.Image, Quote(c.Command), c.Service, Ago(c.Created), c.Status, Ports(c) }));
+                rows.Select(c => new[] { c.Name, c.Image, Quote(c.Command), c.Service, Ago(c.Created), c.Status + WatchNote(watched, c.Service), Ports(c) }));
             return ExitCodes.Ok;
         }));
         return command;
     }
+
+    /// <summary>What `composer watch` recorded for the service: restarts and crash-looping.</summary>
+    private static string WatchNote(Dictionary<string, Output.WatchStateFile.ServiceState> watched, string service) =>
+        watched.TryGetValue(service, out var s) && s.Restarts > 0
+            ? $" (restarts: {s.Restarts}{(s.CrashLooping ? ", crash-looping" : "")})"
+            : "";
 
     private static string Quote(string command) => "\"" + (command.Length > 20 ? command[..19] + "…" : command) + "\"";
 

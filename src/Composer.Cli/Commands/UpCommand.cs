@@ -19,9 +19,10 @@ internal static class UpCommand
         var removeOrphans = new Option<bool>("--remove-orphans") { Description = "Remove containers for services not defined in the Compose file" };
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Use this timeout in seconds for container shutdown when attached or when containers are already running" };
         var scale = new Option<string[]>("--scale") { Description = "Scale SERVICE to NUM instances (SERVICE=NUM)", Arity = ArgumentArity.ZeroOrMore };
+        var watch = new Option<bool>("--watch") { Description = "After converging, keep the project whole: bring crashed containers back and relink their dependents (see `composer watch`)" };
         var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("up", "Create and start containers");
-        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale }) command.Add(o);
+        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, watch }) command.Add(o);
         command.Add(services);
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
@@ -45,6 +46,7 @@ internal static class UpCommand
             var observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
             var plan = Planner.PlanUp(project, observed, options);
             var exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
+            if (exit == ExitCodes.Ok && parse.GetValue(watch)) return await WatchCommand.RunAsync(engine, project, json: false, global.ParallelLimit(parse), ct);
             if (exit != ExitCodes.Ok || parse.GetValue(detach) || options.NoStart) return exit;
             return await Attached.FollowAsync(engine, project, options.Timeout, ct);
         }));

@@ -50,6 +50,7 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
 
     public void Incident(IncidentReport r)
     {
+        Output.WatchStateFile.Record(project, r);
         lock (_lock)
         {
             if (json)

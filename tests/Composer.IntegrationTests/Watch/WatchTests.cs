@@ -106,5 +106,52 @@ public class WatchTests
         backoffs.TakeLast(2).Should().AllSatisfy(b => b.Should().Be(400));
         backoffs.First().Should().BeLessThan(400);
         crashLooping.Should().BeTrue();
+
+        var ps = await project.RunOkAsync("ps", "-a");
+        ps.Stdout.Should().MatchRegex(@"restarts: \d+, crash-looping");
+    }
+
+    [Fact]
+    public async Task An_unhealthy_container_is_restarted_which_the_engine_never_does()
+    {
+        await using var project = await TestProject.CreateAsync("watch-sick", """
+            services:
+              api:
+                image: composer-busybox:1
+                init: true
+                command: ["sh", "-c", "rm -f /tmp/sick; exec sleep 2147483647"]
+                healthcheck:
+                  test: ["CMD", "sh", "-c", "[ ! -f /tmp/sick ]"]
+                  interval: 1s
+                  timeout: 1s
+                  retries: 1
+            """);
+        await project.RunOkAsync("up", "-d");
+        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        var startedBefore = (await project.InspectAsync("api")).State.StartedAt;
+
+        (await project.ExecAsync("api", "touch", "/tmp/sick")).ExitCode.Should().Be(0);
+
+        var incident = await watch.NextIncidentAsync(project.ContainerName("api"));
+        incident.GetProperty("incident").GetString().Should().Be("unhealthy");
+        incident.GetProperty("outcome").GetString().Should().Be("restarted");
+        var after = await project.InspectAsync("api");
+        after.State.StartedAt.Should().NotBe(startedBefore);
+        after.State.Running.Should().BeTrue();
+        await Eventually.Until(async () => (await project.InspectAsync("api")).State.Health.Status, s => s == "healthy", "api to be healthy again");
+    }
+
+    [Fact]
+    public async Task Up_with_watch_converges_then_watches()
+    {
+        await using var project = await TestProject.CreateAsync("watch-up", Backend);
+        await using var up = BackgroundComposer.Start(project.Directory, "-p", project.Name, "up", "-d", "--watch");
+        // Progress and watch messages go to stderr; wait until both containers run, then crash db.
+        await Eventually.Until(async () => (await project.ContainersAsync()).Count(c => c.State == "running"), n => n == 3, "the project to be up");
+        await Eventually.Until(() => Task.FromResult(up.Stderr), s => s.Contains("container(s) running"), "watch to start");
+        KillFromHost((await project.InspectAsync("db")).State.Pid);
+        await up.NextLineAsync(l => l.StartsWith("db-1 exited 137 → restarted in ", StringComparison.Ordinal), "the incident line");
+        (await project.InspectAsync("db")).State.Running.Should().BeTrue();
     }
 }
