@@ -41,9 +41,9 @@ public sealed class GlobalOptions
     }
 
     /// <summary>Loads the project, printing warnings; invalid files throw (exit 2).</summary>
-    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null)
+    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true)
     {
-        var result = new ProjectLoader().Load(ProjectOptions(parse, services));
+        var result = new ProjectLoader().Load(ProjectOptions(parse, services) with { Interpolate = interpolate });
         Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
         return result.GetProjectOrThrow();
     }

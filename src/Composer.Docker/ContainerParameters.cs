@@ -59,6 +59,10 @@ internal static class ContainerParameters
                 Init = spec.Init,
                 CapAdd = spec.CapAdd.IsEmpty ? null : [.. spec.CapAdd],
                 CapDrop = spec.CapDrop.IsEmpty ? null : [.. spec.CapDrop],
+                Ulimits = spec.Ulimits.IsEmpty ? null : [.. spec.Ulimits.Select(kv => new global::Docker.DotNet.Models.Ulimit { Name = kv.Key, Soft = kv.Value.Soft, Hard = kv.Value.Hard })],
+                Tmpfs = spec.Tmpfs.IsEmpty ? null : spec.Tmpfs.ToDictionary(kv => kv.Key, kv => kv.Value),
+                ShmSize = spec.ShmSize ?? 0,
+                Memory = spec.MemLimit ?? 0,
             },
             NetworkingConfig = spec.PrimaryNetwork is { } primary
                 ? new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [primary.NetworkName] = Endpoint(primary, spec.Links) } }
@@ -79,6 +83,7 @@ internal static class ContainerParameters
         Source = m.Source,
         Target = m.Target,
         ReadOnly = m.ReadOnly,
+        TmpfsOptions = m.TmpfsSize is { } size ? new TmpfsOptions { SizeBytes = size } : null,
     };
 
     private static RestartPolicy? RestartPolicy(string? restart)
@@ -105,4 +110,25 @@ internal static class ContainerParameters
         StartInterval = h.StartInterval,
     };
 
+    /// <summary>A tar stream holding the injected files at their absolute paths (relative to /), with mode and owner.</summary>
+    public static MemoryStream Archive(IEnumerable<InjectedFile> files)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(stream, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var file in files)
+            {
+                var entry = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, file.Path.TrimStart('/'))
+                {
+                    Mode = (UnixFileMode)file.Mode,
+                    Uid = int.TryParse(file.Uid, out var uid) ? uid : 0,
+                    Gid = int.TryParse(file.Gid, out var gid) ? gid : 0,
+                    DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(file.Content)),
+                };
+                writer.WriteEntry(entry);
+            }
+        }
+        stream.Position = 0;
+        return stream;
+    }
 }

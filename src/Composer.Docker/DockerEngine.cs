@@ -183,6 +183,13 @@ public sealed partial class DockerEngine : IEngine, IDisposable
                 Container = response.ID,
                 EndpointConfig = ContainerParameters.Endpoint(extra, spec.Links),
             }, cancellationToken), $"connect container {spec.Name} to network {extra.NetworkName}").ConfigureAwait(false);
+        if (!spec.Files.IsEmpty)
+        {
+            // Secrets and configs without a host file are copied in before start, as Compose does.
+            using var archive = ContainerParameters.Archive(spec.Files);
+            await Call(() => _client.Containers.ExtractArchiveToContainerAsync(response.ID, new CopyToContainerParameters { Path = "/" }, archive, cancellationToken),
+                $"copy secrets and configs into container {spec.Name}").ConfigureAwait(false);
+        }
         return response.ID;
     }
 

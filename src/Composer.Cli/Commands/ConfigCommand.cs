@@ -15,12 +15,14 @@ internal static class ConfigCommand
         var networks = new Option<bool>("--networks") { Description = "Print the network names, one per line" };
         var profiles = new Option<bool>("--profiles") { Description = "Print the profile names, one per line" };
         var images = new Option<bool>("--images") { Description = "Print the image names, one per line" };
+        var noInterpolate = new Option<bool>("--no-interpolate") { Description = "Don't interpolate environment variables" };
         var command = new Command("config", "Parse, resolve and render compose file in canonical format");
-        foreach (var o in new Option[] { format, quiet, services, volumes, networks, profiles, images }) command.Add(o);
+        foreach (var o in new Option[] { format, quiet, services, volumes, networks, profiles, images, noInterpolate }) command.Add(o);
 
         command.SetAction((parse, ct) => ComposerApp.Guard(() =>
         {
-            var project = global.LoadProject(parse);
+            var interpolate = !parse.GetValue(noInterpolate);
+            var project = global.LoadProject(parse, interpolate: interpolate);
             if (parse.GetValue(quiet)) return Task.FromResult(ExitCodes.Ok);
             IEnumerable<string>? list =
                 parse.GetValue(services) ? project.Services.Keys :
@@ -30,7 +32,7 @@ internal static class ConfigCommand
                 parse.GetValue(images) ? project.Services.Values.Select(s => s.Image ?? $"{project.Name}-{s.Name}").Distinct() :
                 null;
             if (list is not null) { foreach (var item in list) Console.WriteLine(item); return Task.FromResult(ExitCodes.Ok); }
-            Console.Write(parse.GetValue(format) == "json" ? ProjectWriter.ToJson(project) + "\n" : ProjectWriter.ToYaml(project));
+            Console.Write(parse.GetValue(format) == "json" ? ProjectWriter.ToJson(project, interpolate) + "\n" : ProjectWriter.ToYaml(project, interpolate));
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;

@@ -17,6 +17,8 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
     {
         var networks = NormalizeNetworks(root["networks"] as YMapping, projectName);
         var volumes = NormalizeVolumes(root["volumes"] as YMapping, projectName);
+        var secrets = NormalizeFileObjects(root["secrets"] as YMapping, projectName, "secrets");
+        var configs = NormalizeFileObjects(root["configs"] as YMapping, projectName, "configs");
         var services = ImmutableSortedDictionary.CreateBuilder<string, Service>(StringComparer.Ordinal);
         var serviceNodes = root["services"] as YMapping;
         foreach (var entry in serviceNodes?.Entries ?? [])
@@ -35,9 +37,64 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             Services = services.ToImmutable(),
             Networks = networks.ToImmutable(),
             Volumes = volumes.ToImmutable(),
+            Secrets = secrets,
+            Configs = configs,
         };
         new SemanticChecks(project, serviceNodes, diagnostics).Run();
-        return project;
+        return project with { Services = ImplicitDependencies(project.Services) };
+    }
+
+    /// <summary>
+    /// links, network_mode: service:x and volumes_from make a service need another; Compose writes these into
+    /// depends_on (restart on links and network_mode, as the dependent's namespace goes away with the dependency).
+    /// </summary>
+    private static ImmutableSortedDictionary<string, Service> ImplicitDependencies(ImmutableSortedDictionary<string, Service> services)
+    {
+        var result = services.ToBuilder();
+        foreach (var service in services.Values)
+        {
+            var deps = service.DependsOn.ToBuilder();
+            foreach (var link in service.Links) deps.TryAdd(link.Service, new Dependency(Restart: true));
+            if (service.NetworkMode is { } mode && mode.StartsWith("service:", StringComparison.Ordinal))
+                deps.TryAdd(mode[8..], new Dependency(Restart: true));
+            foreach (var from in service.VolumesFrom)
+                if (!from.StartsWith("container:", StringComparison.Ordinal)) deps.TryAdd(from.Split(':')[0], new Dependency());
+            if (deps.Count != service.DependsOn.Count) result[service.Name] = service with { DependsOn = deps.ToImmutable() };
+        }
+        return result.ToImmutable();
+    }
+
+    private ImmutableSortedDictionary<string, FileObject> NormalizeFileObjects(YMapping? node, string project, string kind)
+    {
+        var result = ImmutableSortedDictionary.CreateBuilder<string, FileObject>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in node?.Entries ?? [])
+        {
+            var key = keyNode.Value;
+            var m = value as YMapping;
+            var (external, externalName) = External(m);
+            var sources = new[] { "file", "environment", "content" }.Where(k => m?[k] is { } v && !(v is YScalar { IsNull: true })).ToList();
+            if (external) sources.Add("external");
+            if (sources.Count != 1)
+            {
+                var expected = kind == "secrets" ? "'file', 'environment' or 'external'" : "'file', 'environment', 'content' or 'external'";
+                diagnostics.Error($"{kind}.source", sources.Count == 0
+                    ? $"{kind}.{key}: one of {expected} is required"
+                    : $"{kind}.{key}: {string.Join(" and ", sources.Select(x => $"'{x}'"))} cannot be combined; use one source", (value ?? keyNode).Start);
+            }
+            var env = Str(m?["environment"]);
+            if (env is not null && context.Lookup(env) is null)
+                diagnostics.Warning($"{kind}.environment", $"{kind}.{key}: environment variable {env} is not set; the file will be empty", m!["environment"]!.Start);
+            result[key] = new FileObject
+            {
+                Key = key, External = external,
+                Name = Str(m?["name"]) ?? externalName ?? (external ? key : $"{project}_{key}"),
+                File = Str(m?["file"]) is { } file ? context.ResolvePath(file) : null,
+                Environment = env,
+                EnvironmentValue = env is null ? null : context.Lookup(env) ?? "",
+                Content = Str(m?["content"]),
+            };
+        }
+        return result.ToImmutable();
     }
 
     private ImmutableSortedDictionary<string, Network>.Builder NormalizeNetworks(YMapping? node, string project)
@@ -139,6 +196,12 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             Profiles = List(m["profiles"]),
             Scale = Scale(m, at),
             PullPolicy = Str(m["pull_policy"]),
+            Ulimits = Ulimits(m["ulimits"] as YMapping, at),
+            Tmpfs = Tmpfs(m["tmpfs"], at),
+            Secrets = FileReferences(m["secrets"] as YSequence, at, "secrets"),
+            Configs = FileReferences(m["configs"] as YSequence, at, "configs"),
+            ShmSize = Bytes(m["shm_size"], $"{at}.shm_size"),
+            MemLimit = Bytes(m["mem_limit"], $"{at}.mem_limit"),
             Extensions = Extensions(m),
         };
         if (service.Image is null && service.Build is null)
@@ -150,11 +213,18 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
 
     private BuildSpec? Build(YNode? node) => node switch
     {
-        YScalar s when !s.IsNull => new BuildSpec(context.ResolvePath(s.Value), null, ImmutableSortedDictionary<string, string?>.Empty, null),
-        YMapping m => new BuildSpec(context.ResolvePath(Str(m["context"]) ?? "."), Str(m["dockerfile"]),
+        YScalar s when !s.IsNull => new BuildSpec(BuildContext(s.Value), null, ImmutableSortedDictionary<string, string?>.Empty, null),
+        YMapping m => new BuildSpec(BuildContext(Str(m["context"]) ?? "."), Str(m["dockerfile"]),
             NullableDict(m["args"]), Str(m["target"])),
         _ => null,
     };
+
+    /// <summary>A local context becomes an absolute path; a remote one (a Git or HTTP URL) is kept as written.</summary>
+    private string BuildContext(string value) => IsRemote(value) ? value : context.ResolvePath(value);
+
+    internal static bool IsRemote(string context) =>
+        context.Contains("://", StringComparison.Ordinal) || context.StartsWith("git@", StringComparison.Ordinal) ||
+        context.StartsWith("github.com/", StringComparison.Ordinal);
 
     private ImmutableArray<string>? CommandLine(YNode? node, string at)
     {
@@ -237,12 +307,19 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                         diagnostics.Error("service.ports", $"{at}.ports: invalid target port '{targetText}'", p["target"]?.Start ?? p.Start);
                         break;
                     }
-                    result.Add(new PortBinding(target, Str(p["published"]), Str(p["host_ip"]), Str(p["protocol"]) ?? "tcp"));
+                    var published = Str(p["published"]);
+                    if (published is not null && !PortSyntax.TryParseRange(published, out _, out _))
+                    {
+                        diagnostics.Error("service.ports", $"{at}.ports: invalid published port '{published}'", p["published"]!.Start);
+                        break;
+                    }
+                    result.Add(new PortBinding(target, published, Str(p["host_ip"]), Str(p["protocol"]) ?? "tcp"));
                     break;
                 }
             }
         }
-        return result.ToImmutable();
+        // Unique by (host IP, target, published, protocol), as Compose keeps them: a repeat adds nothing.
+        return [.. result.Distinct()];
     }
 
     private ImmutableArray<string> Expose(YSequence? seq)
@@ -350,14 +427,133 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                         diagnostics.Error("service.volumes", $"{at}.volumes: a bind mount needs a source", m.Start);
                         continue;
                     }
+                    if (type == MountType.Tmpfs && source is not null)
+                    {
+                        diagnostics.Error("service.volumes", $"{at}.volumes: a tmpfs mount takes no source", m["source"]!.Start);
+                        continue;
+                    }
+                    var target = Str(m["target"]) ?? "";
+                    if (!target.StartsWith('/'))
+                    {
+                        diagnostics.Error("service.volumes", $"{at}.volumes: the container path '{target}' must be absolute", (m["target"] ?? m).Start);
+                        continue;
+                    }
                     var create = (m["bind"] as YMapping)?["create_host_path"] is YScalar c ? Bool(c) : true;
+                    var size = Bytes((m["tmpfs"] as YMapping)?["size"], $"{at}.volumes.tmpfs.size");
                     result.Add(new Mount(type, type == MountType.Bind ? context.ResolvePath(source!) : source,
-                        Str(m["target"]) ?? "", Bool(m["read_only"])) { CreateHostPath = create });
+                        target, Bool(m["read_only"])) { CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null });
+                    break;
+                }
+            }
+        }
+        return Unique(result, mount => mount.Target);
+    }
+
+    /// <summary>Keeps one item per key: a later item replaces an earlier one in its place (Compose's rule for lists keyed by target).</summary>
+    private static ImmutableArray<T> Unique<T>(IEnumerable<T> items, Func<T, string> key)
+    {
+        var list = new List<T>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (index.TryGetValue(key(item), out var i)) list[i] = item;
+            else { index[key(item)] = list.Count; list.Add(item); }
+        }
+        return [.. list];
+    }
+
+    private ImmutableSortedDictionary<string, Ulimit> Ulimits(YMapping? m, string at)
+    {
+        var result = ImmutableSortedDictionary.CreateBuilder<string, Ulimit>(StringComparer.Ordinal);
+        foreach (var (key, value) in m?.Entries ?? [])
+        {
+            long? Limit(YNode? node, string what)
+            {
+                if (node is YScalar s && long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= -1) return n;
+                diagnostics.Error("service.ulimits", $"{at}.ulimits.{key.Value}{what}: expected a whole number (-1 for unlimited)", (node ?? value).Start);
+                return null;
+            }
+            switch (value)
+            {
+                case YScalar:
+                    if (Limit(value, "") is { } single) result[key.Value] = new Ulimit(single, single);
+                    break;
+                case YMapping limits:
+                {
+                    var soft = Limit(limits["soft"], ".soft");
+                    var hard = Limit(limits["hard"], ".hard");
+                    if (soft is null || hard is null) break;
+                    if (hard != -1 && (soft == -1 || soft > hard))
+                        diagnostics.Error("service.ulimits", $"{at}.ulimits.{key.Value}: soft limit {soft} is above hard limit {hard}", limits.Start);
+                    else result[key.Value] = new Ulimit(soft.Value, hard.Value);
                     break;
                 }
             }
         }
         return result.ToImmutable();
+    }
+
+    private ImmutableArray<string> Tmpfs(YNode? node, string at)
+    {
+        var result = new List<string>();
+        var items = node switch { YSequence q => q.Items.OfType<YScalar>().ToList(), YScalar s when !s.IsNull => [s], _ => [] };
+        foreach (var item in items)
+        {
+            if (!item.Value.StartsWith('/'))
+                diagnostics.Error("service.tmpfs", $"{at}.tmpfs: '{item.Value}' must be an absolute container path, optionally followed by :options", item.Start);
+            else if (!result.Contains(item.Value)) result.Add(item.Value);
+        }
+        return [.. result];
+    }
+
+    private ImmutableArray<FileReference> FileReferences(YSequence? seq, string at, string kind)
+    {
+        var result = new List<FileReference>();
+        foreach (var item in seq?.Items ?? [])
+        {
+            switch (item)
+            {
+                case YScalar s: result.Add(new FileReference(s.Value)); break;
+                case YMapping m:
+                {
+                    int? mode = null;
+                    if (m["mode"] is YScalar ms && !ms.IsNull)
+                    {
+                        if (TryParseMode(ms.Value, out var parsed)) mode = parsed;
+                        else diagnostics.Error($"service.{kind}", $"{at}.{kind}: mode '{ms.Value}' is not a file mode (like 0440)", ms.Start);
+                    }
+                    var source = Str(m["source"]) ?? "";
+                    var target = Str(m["target"]);
+                    if (target is not null && target.Length == 0)
+                        diagnostics.Error($"service.{kind}", $"{at}.{kind}: target must not be empty", m["target"]!.Start);
+                    result.Add(new FileReference(source, target, Str(m["uid"]), Str(m["gid"]), mode));
+                    break;
+                }
+            }
+        }
+        return Unique(result, r => r.MountPath(kind == "secrets"));
+    }
+
+    /// <summary>File modes are octal when written with a leading 0 or 0o (0440), as Compose reads them.</summary>
+    private static bool TryParseMode(string text, out int mode)
+    {
+        mode = 0;
+        var octal = text.StartsWith("0o", StringComparison.OrdinalIgnoreCase) ? text[2..] : text.Length > 1 && text[0] == '0' ? text[1..] : null;
+        if (octal is not null)
+        {
+            if (octal.Length == 0 || octal.Length > 6 || octal.Any(c => c is < '0' or > '7')) return false;
+            mode = Convert.ToInt32(octal, 8);
+            return true;
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out mode) && mode <= 0xFFFF;
+    }
+
+    private long? Bytes(YNode? node, string at)
+    {
+        if (node is not YScalar s || s.IsNull) return null;
+        if (ValueParsers.TryParseBytes(s.Value, out var bytes)) return bytes;
+        diagnostics.Error("bytes", $"{at}: '{s.Value}' is not a byte size (like 512, 64m, 1.5g)", s.Start);
+        return null;
     }
 
     private string? Restart(YNode? node, string at)
@@ -428,11 +624,19 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
 
     private int Scale(YMapping m, string at)
     {
-        var node = (m["deploy"] as YMapping)?["replicas"] ?? m["scale"];
-        if (node is not YScalar s) return 1;
-        if (int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
-        diagnostics.Error("service.scale", $"{at}: replicas '{s.Value}' is not a whole number", s.Start);
-        return 1;
+        int? Read(YNode? node, string key)
+        {
+            if (node is not YScalar s || s.IsNull) return null;
+            if (int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
+            diagnostics.Error("service.scale", $"{at}.{key}: '{s.Value}' is not a whole number", s.Start);
+            return null;
+        }
+        var replicasNode = (m["deploy"] as YMapping)?["replicas"];
+        var replicas = Read(replicasNode, "deploy.replicas");
+        var scale = Read(m["scale"], "scale");
+        if (replicas is { } r && scale is { } sc && r != sc)
+            diagnostics.Error("service.scale", $"{at}: 'scale' ({sc}) and 'deploy.replicas' ({r}) must not differ", replicasNode!.Start);
+        return scale ?? replicas ?? 1;
     }
 
     private TimeSpan? Duration(YNode? node, string at)

@@ -64,31 +64,15 @@ public sealed class ProjectLoader(IFileSource? files = null)
         var variables = ReadVariables(options, projectDirectory, diagnostics);
         string? Lookup(string name) => variables.TryGetValue(name, out var v) ? v : null;
 
+        var documents = new DocumentLoader(_files, diagnostics, options.Interpolate);
         YNode? merged = null;
         foreach (var file in configFiles)
         {
-            var text = _files.ReadAllText(file);
-            if (text is null)
-            {
-                diagnostics.Error("config.missing-file", $"open {file}: no such file or directory");
-                continue;
-            }
-            var document = YamlReader.Parse(text, file, diagnostics);
-            if (document is null) continue;
-            if (document is not YMapping)
-            {
-                diagnostics.Error("config.top-level", $"top-level object must be a mapping, not {document.KindName}", document.Start);
-                continue;
-            }
-            if (options.Interpolate) document = YamlTransforms.Interpolate(document, Lookup, diagnostics);
-            merged = merged is null ? document : YamlTransforms.Merge(merged, document);
+            // Every file is read even after an error in another, so all their problems are reported together.
+            var document = documents.Load(file, variables, projectDirectory, [], null);
+            if (document is not null) merged = merged is null ? document : YamlTransforms.Merge(merged, document);
         }
-        if (diagnostics.HasErrors) return null;
-        if (merged is not YMapping root)
-        {
-            diagnostics.Error("config.empty", $"{configFiles[0]}: empty compose file");
-            return null;
-        }
+        if (diagnostics.HasErrors || merged is not YMapping root) return null;
 
         SchemaValidator.Validate(root, diagnostics);
         if (diagnostics.HasErrors) return null;
@@ -106,7 +90,7 @@ public sealed class ProjectLoader(IFileSource? files = null)
     }
 
     /// <summary>The shell's variables over those of <c>.env</c> (or of each --env-file, in order).</summary>
-    private Dictionary<string, string> ReadVariables(ProjectOptions options, string projectDirectory, DiagnosticBag diagnostics)
+    private IReadOnlyDictionary<string, string> ReadVariables(ProjectOptions options, string projectDirectory, DiagnosticBag diagnostics)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         var envFiles = options.EnvFiles.IsEmpty
@@ -131,14 +115,14 @@ public sealed class ProjectLoader(IFileSource? files = null)
 
     private static string? ProjectName(ProjectOptions options, YMapping root, string projectDirectory, DiagnosticBag diagnostics)
     {
-        if (options.ProjectName is { } explicitName)
+        // -p and COMPOSE_PROJECT_NAME are taken as given, so they must be valid; a name from the file or directory is normalized.
+        var imperative = options.ProjectName ?? (options.Environment.TryGetValue("COMPOSE_PROJECT_NAME", out var env) && env.Length > 0 ? env : null);
+        if (imperative is { } explicitName)
         {
             if (Project.IsValidName(explicitName)) return explicitName;
             diagnostics.Error("project.name", $"invalid project name \"{explicitName}\": it must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit");
             return null;
         }
-        if (options.Environment.TryGetValue("COMPOSE_PROJECT_NAME", out var fromEnv) && fromEnv.Length > 0)
-            return Project.NormalizeName(fromEnv);
         if (Normalizer.Str(root["name"]) is { Length: > 0 } fromFile) return Project.NormalizeName(fromFile);
         var fromDir = Project.NormalizeName(Path.GetFileName(projectDirectory.TrimEnd('/')));
         if (fromDir.Length > 0) return fromDir;
@@ -157,18 +141,26 @@ internal static class Profiles
             active.UnionWith(env.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var all = active.Contains("*");
         foreach (var name in options.SelectedServices)
+        {
             if (project.Services.TryGetValue(name, out var s)) active.UnionWith(s.Profiles);
+            else diagnostics.Error("profiles.no-such-service", $"no such service: {name}");
+        }
         bool Enabled(Service s) => s.Profiles.IsEmpty || all || s.Profiles.Any(active.Contains);
         var enabled = project.Services.Where(kv => Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
         var disabled = project.Services.Where(kv => !Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
         foreach (var service in enabled.Values)
         {
-            var required = service.DependsOn.Where(d => d.Value.Required).Select(d => d.Key).Concat(service.Links.Select(l => l.Service));
-            foreach (var dep in required.Where(disabled.ContainsKey).Distinct())
+            // depends_on holds the implicit dependencies too (links, network_mode: service:x, volumes_from).
+            var required = service.DependsOn.Where(d => d.Value.Required).Select(d => d.Key);
+            foreach (var dep in required.Where(disabled.ContainsKey))
                 diagnostics.Error("profiles.disabled-dependency",
                     $"service \"{service.Name}\" depends on service \"{dep}\", which is disabled by its profiles ({string.Join(", ", disabled[dep].Profiles)})",
                     (serviceNodes?[service.Name])?.Start);
         }
+        // An optional dependency on a disabled service is dropped, as Compose does.
+        enabled = enabled.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.DependsOn.Keys.Any(disabled.ContainsKey)
+            ? kv.Value with { DependsOn = kv.Value.DependsOn.RemoveRange(kv.Value.DependsOn.Keys.Where(d => disabled.ContainsKey(d) && !kv.Value.DependsOn[d].Required)) }
+            : kv.Value, StringComparer.Ordinal);
         return project with { Services = enabled, DisabledServices = disabled };
     }
 }

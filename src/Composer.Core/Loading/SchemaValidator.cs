@@ -33,18 +33,24 @@ public static class SchemaValidator
     /// <summary>Keys that Compose accepts in a service but Composer does not implement yet: named, never ignored.</summary>
     public static readonly IReadOnlySet<string> NotYetImplementedServiceKeys = new HashSet<string>(StringComparer.Ordinal)
     {
-        "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "configs", "cpu_count", "cpu_percent",
+        "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "cpu_count", "cpu_percent",
         "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus", "cpuset", "credential_spec",
-        "develop", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "extends", "gpus", "group_add",
-        "ipc", "isolation", "label_file", "links_from", "logging", "mac_address", "mem_limit", "mem_reservation",
+        "develop", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "gpus", "group_add",
+        "ipc", "isolation", "label_file", "links_from", "logging", "mac_address", "mem_reservation",
         "mem_swappiness", "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform",
-        "post_start", "pre_stop", "provider", "runtime", "secrets", "security_opt", "shm_size", "storage_opt", "sysctls",
-        "tmpfs", "ulimits", "use_api_socket", "userns_mode", "uts", "volume_driver",
+        "post_start", "pre_stop", "provider", "runtime", "security_opt", "storage_opt", "sysctls",
+        "use_api_socket", "userns_mode", "uts", "volume_driver",
     };
 
     public static readonly IReadOnlySet<string> NotYetImplementedTopLevelKeys = new HashSet<string>(StringComparer.Ordinal)
     {
-        "configs", "secrets", "include", "models",
+        "models",
+    };
+
+    /// <summary>Keys under <c>deploy</c> that Compose reads (outside Swarm) but Composer does not implement yet.</summary>
+    public static readonly IReadOnlySet<string> NotYetImplementedDeployKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "endpoint_mode", "labels", "mode", "placement", "resources", "restart_policy", "rollback_config", "update_config",
     };
 
     private sealed record Origin(YNode Node, string Path);
@@ -74,7 +80,9 @@ public static class SchemaValidator
                     parentPath = origin.Path;
                 }
                 var atService = parentPath.StartsWith("services.", StringComparison.Ordinal) && parentPath.Count(c => c == '.') == 1;
-                if (atService && NotYetImplementedServiceKeys.Contains(key) || parentPath.Length == 0 && NotYetImplementedTopLevelKeys.Contains(key))
+                var atDeploy = parentPath.StartsWith("services.", StringComparison.Ordinal) && parentPath.EndsWith(".deploy", StringComparison.Ordinal) && parentPath.Count(c => c == '.') == 2;
+                if (atService && NotYetImplementedServiceKeys.Contains(key) || parentPath.Length == 0 && NotYetImplementedTopLevelKeys.Contains(key) ||
+                    atDeploy && NotYetImplementedDeployKeys.Contains(key))
                 {
                     diagnostics.Error("schema.not-implemented",
                         $"{Describe(parentPath)}: '{key}' is a Compose key that Composer does not implement yet", at);
@@ -106,9 +114,10 @@ public static class SchemaValidator
                 diagnostics.Error("schema.type", $"{where} must be {expected}, not {origin?.Node.KindName ?? "this"}", at);
                 return;
             }
-            case not (ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAnyOf) when error is ChildSchemaValidationError nested:
-                // patternProperties and $ref wrap the real errors one level down.
-                foreach (var e in nested.Errors.Values.SelectMany(v => v)) Report(e, diagnostics);
+            case ValidationErrorKind.AdditionalPropertiesNotValid or ValidationErrorKind.ArrayItemNotValid
+                when error is ChildSchemaValidationError wrapper:
+                // A wrapper around what went wrong inside a named entry (a service, a list item): report the inner errors.
+                foreach (var inner in wrapper.Errors.Values.SelectMany(e => e)) Report(inner, diagnostics);
                 return;
             case ValidationErrorKind.PropertyRequired:
                 diagnostics.Error("schema.required", $"{where}: '{error.Property}' is required", at);
@@ -138,7 +147,8 @@ public static class SchemaValidator
 
     private static bool IsTypeError(ValidationErrorKind kind) => kind is ValidationErrorKind.StringExpected or
         ValidationErrorKind.IntegerExpected or ValidationErrorKind.NumberExpected or ValidationErrorKind.BooleanExpected or
-        ValidationErrorKind.ArrayExpected or ValidationErrorKind.ObjectExpected or ValidationErrorKind.NullExpected;
+        ValidationErrorKind.ArrayExpected or ValidationErrorKind.ObjectExpected or ValidationErrorKind.NullExpected or
+        ValidationErrorKind.NoTypeValidates;
 
     private static string Describe(JsonObjectType type)
     {

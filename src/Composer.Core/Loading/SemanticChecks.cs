@@ -21,7 +21,8 @@ internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, Di
                 {
                     var match = value switch
                     {
-                        YSequence s => s.Items.FirstOrDefault(i => i is YScalar sc && (sc.Value == item || sc.Value.StartsWith(item + ":", StringComparison.Ordinal) || sc.Value.StartsWith(item + "=", StringComparison.Ordinal))),
+                        YSequence s => s.Items.FirstOrDefault(i => i is YScalar sc && (sc.Value == item || sc.Value.StartsWith(item + ":", StringComparison.Ordinal) || sc.Value.StartsWith(item + "=", StringComparison.Ordinal))
+                            || i is YMapping im && im["source"] is YScalar src && src.Value == item),
                         YMapping m => m.Find(item)?.Key,
                         _ => null,
                     };
@@ -48,6 +49,15 @@ internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, Di
                 diagnostics.Error("ref.networks", $"{prefix} refers to undefined network {net}", At("networks", net));
             foreach (var mount in service.Volumes.Where(m => m.Type == MountType.Volume && m.Source is not null && !project.Volumes.ContainsKey(m.Source)))
                 diagnostics.Error("ref.volumes", $"{prefix} refers to undefined volume {mount.Source}", At("volumes", mount.Source));
+
+            foreach (var (kind, refs, defined) in new[] { ("secret", service.Secrets, project.Secrets), ("config", service.Configs, project.Configs) })
+                foreach (var r in refs)
+                {
+                    if (!defined.TryGetValue(r.Source, out var obj))
+                        diagnostics.Error($"ref.{kind}s", $"{prefix} refers to undefined {kind} {r.Source}", At($"{kind}s", r.Source));
+                    else if (obj.External)
+                        diagnostics.Error($"ref.{kind}s", $"{prefix} uses external {kind} {r.Source}, which only Swarm can provide; use 'file' or 'environment'", At($"{kind}s", r.Source));
+                }
 
             if (service.ContainerName is { } name)
             {

@@ -21,7 +21,9 @@ public static class YamlTransforms
                     diagnostics.Error("interpolation", $"{(path.Length == 0 ? "" : path + ": ")}{result.Error}", s.Start);
                     return s;
                 }
-                return result.Value == s.Value ? s : s.WithValue(result.Value!);
+                if (result.Value == s.Value) return s;
+                // "${UNSET}" is the empty string, not null: a value that interpolates to nothing stays a string.
+                return result.Value!.Length == 0 ? new YScalar(s.Start, "", true, s.Tag) : s.WithValue(result.Value!);
             }
             case YMapping m:
                 return new YMapping(m.Start, m.Entries.Select(e =>
@@ -39,14 +41,42 @@ public static class YamlTransforms
     /// <summary>Fields whose later value replaces the earlier one as a whole instead of being appended to.</summary>
     private static readonly HashSet<string> ReplacedSequences = new(StringComparer.Ordinal)
     {
-        "command", "entrypoint", "healthcheck.test", "dns", "profiles",
+        "command", "entrypoint", "healthcheck.test",
     };
 
-    /// <summary>Merges an override file into a base, as <c>-f a -f b</c> does: mappings by key, lists appended.</summary>
+    /// <summary>Fields written as a list of <c>KEY=VALUE</c> or as a mapping: merged per key, the later value winning.</summary>
+    private static readonly HashSet<string> KeyedLists = new(StringComparer.Ordinal)
+    {
+        "environment", "labels", "build.args", "sysctls", "annotations", "driver_opts",
+    };
+
+    /// <summary>Merges an override file into a base, as <c>-f a -f b</c> does (and <c>extends</c>), by Compose's rules.</summary>
     public static YNode Merge(YNode baseNode, YNode overrideNode, string path = "")
     {
-        if (overrideNode.Tag == "!reset") return overrideNode.WithTag(null);
-        if (overrideNode.Tag == "!override") return overrideNode.WithTag(null);
+        if (overrideNode.Tag is "!reset" or "!override") return overrideNode.WithTag(null);
+        var leaf = LeafPath(path);
+        if (KeyedLists.Contains(leaf) || path.StartsWith("networks.", StringComparison.Ordinal) && leaf.EndsWith(".labels", StringComparison.Ordinal) ||
+            path.StartsWith("volumes.", StringComparison.Ordinal) && leaf.EndsWith(".labels", StringComparison.Ordinal))
+        {
+            if (AsKeyedMapping(baseNode, '=', null) is { } bm && AsKeyedMapping(overrideNode, '=', null) is { } om) return Merge(bm, om, path + ".*");
+        }
+        else if (IsServiceKey(path, "depends_on"))
+        {
+            if (AsKeyedMapping(baseNode, null, DefaultDependency) is { } bm && AsKeyedMapping(overrideNode, null, DefaultDependency) is { } om) return Merge(bm, om, path + ".*");
+        }
+        else if (IsServiceKey(path, "networks"))
+        {
+            if (AsKeyedMapping(baseNode, null, null) is { } bm && AsKeyedMapping(overrideNode, null, null) is { } om) return Merge(bm, om, path + ".*");
+        }
+        else if (IsServiceKey(path, "build") && (baseNode is YScalar || overrideNode is YScalar) && (baseNode is YMapping || overrideNode is YMapping))
+        {
+            // build: "." is short for build: {context: "."}; the two forms merge field by field.
+            return Merge(BuildAsMapping(baseNode), BuildAsMapping(overrideNode), path);
+        }
+        else if (IsServiceKey(path, "extra_hosts") && (baseNode is YMapping || overrideNode is YMapping))
+        {
+            return Merge(HostsAsList(baseNode), HostsAsList(overrideNode), path);
+        }
         switch (baseNode, overrideNode)
         {
             case (YMapping b, YMapping o):
@@ -57,15 +87,67 @@ public static class YamlTransforms
                     var i = entries.FindIndex(x => x.Key.Value == e.Key.Value);
                     if (e.Value.Tag == "!reset") { if (i >= 0) entries.RemoveAt(i); continue; }
                     if (i < 0) entries.Add(e.Value.Tag == "!override" ? e with { Value = e.Value.WithTag(null) } : e);
+                    // An empty entry (service networks "front:" or a list turned mapping) adds nothing over what is there.
+                    else if (e.Value is YScalar { IsNull: true } && e.Value.Tag is null && entries[i].Value is YMapping) continue;
                     else entries[i] = new YEntry(entries[i].Key, Merge(entries[i].Value, e.Value, ChildPath(path, e.Key.Value)));
                 }
                 return new YMapping(b.Start, entries, b.Tag);
             }
-            case (YSequence b, YSequence o) when !ReplacedSequences.Contains(LeafPath(path)):
-                return new YSequence(b.Start, [.. b.Items, .. o.Items], b.Tag);
+            case (YSequence b, YSequence o) when !ReplacedSequences.Contains(leaf):
+            {
+                // Appended; a scalar already present is not repeated (Compose keeps such lists unique).
+                var items = b.Items.ToList();
+                foreach (var item in o.Items)
+                    if (item is not YScalar s || !items.Any(x => x is YScalar xs && xs.Value == s.Value)) items.Add(item);
+                return new YSequence(b.Start, items, b.Tag);
+            }
             default:
                 return overrideNode;
         }
+    }
+
+    private static YMapping DefaultDependency(YScalar at) =>
+        new(at.Start, [new YEntry(new YScalar(at.Start, "condition", false), new YScalar(at.Start, "service_started", false))]);
+
+    /// <summary>A list_or_dict as a mapping; list items split at <paramref name="separator"/> (or map to <paramref name="valueFor"/>).</summary>
+    internal static YMapping? AsKeyedMapping(YNode node, char? separator, Func<YScalar, YNode>? valueFor)
+    {
+        switch (node)
+        {
+            case YMapping m: return m;
+            case YSequence seq:
+            {
+                var entries = new List<YEntry>();
+                foreach (var item in seq.Items)
+                {
+                    if (item is not YScalar s) return null;
+                    var i = separator is { } sep ? s.Value.IndexOf(sep) : -1;
+                    var key = i < 0 ? s.Value : s.Value[..i];
+                    YNode value = i >= 0 ? new YScalar(s.Start, s.Value[(i + 1)..], true)
+                        : valueFor?.Invoke(s) ?? new YScalar(s.Start, "", false);
+                    var existing = entries.FindIndex(e => e.Key.Value == key);
+                    var entry = new YEntry(new YScalar(s.Start, key, true), value);
+                    if (existing >= 0) entries[existing] = entry; else entries.Add(entry);
+                }
+                return new YMapping(seq.Start, entries, seq.Tag);
+            }
+            default: return null;
+        }
+    }
+
+    private static YNode BuildAsMapping(YNode node) => node is YScalar s && !s.IsNull
+        ? new YMapping(s.Start, [new YEntry(new YScalar(s.Start, "context", false), s)], s.Tag)
+        : node;
+
+    private static YNode HostsAsList(YNode node) => node is YMapping m
+        ? new YSequence(m.Start, [.. m.Entries.SelectMany(e => (e.Value is YSequence q ? q.Items.OfType<YScalar>() : e.Value is YScalar v ? [v] : [])
+            .Select(v => (YNode)new YScalar(e.Key.Start, $"{e.Key.Value}={v.Value}", true)))], m.Tag)
+        : node;
+
+    private static bool IsServiceKey(string path, string key)
+    {
+        var parts = path.Split('.');
+        return parts.Length == 3 && parts[0] == "services" && parts[2] == key;
     }
 
     private static string ChildPath(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

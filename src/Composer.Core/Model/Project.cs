@@ -12,6 +12,8 @@ public sealed record Project
     public ImmutableSortedDictionary<string, Service> Services { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
     public ImmutableSortedDictionary<string, Network> Networks { get; init; } = ImmutableSortedDictionary<string, Network>.Empty;
     public ImmutableSortedDictionary<string, Volume> Volumes { get; init; } = ImmutableSortedDictionary<string, Volume>.Empty;
+    public ImmutableSortedDictionary<string, FileObject> Secrets { get; init; } = ImmutableSortedDictionary<string, FileObject>.Empty;
+    public ImmutableSortedDictionary<string, FileObject> Configs { get; init; } = ImmutableSortedDictionary<string, FileObject>.Empty;
     /// <summary>Services that exist in the files but whose profiles are not enabled.</summary>
     public ImmutableSortedDictionary<string, Service> DisabledServices { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
 
@@ -54,4 +56,20 @@ public sealed record Volume
     public bool External { get; init; }
     public ImmutableSortedDictionary<string, string> DriverOpts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+}
+
+/// <summary>
+/// A top-level secret or config. Exactly one source: a host <see cref="File"/> (absolute path), an
+/// <see cref="Environment"/> variable, inline <see cref="Content"/> (configs only), or <see cref="External"/>.
+/// </summary>
+public sealed record FileObject
+{
+    public required string Key { get; init; }
+    public required string Name { get; init; }
+    public string? File { get; init; }
+    public string? Environment { get; init; }
+    public string? Content { get; init; }
+    public bool External { get; init; }
+    /// <summary>The value of <see cref="Environment"/> when the project was loaded; never printed by <c>config</c>.</summary>
+    public string? EnvironmentValue { get; init; }
 }

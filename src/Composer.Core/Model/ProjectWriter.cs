@@ -9,7 +9,26 @@ namespace Composer.Core.Model;
 /// </summary>
 public static class ProjectWriter
 {
-    public static Dictionary<string, object?> ToTree(Project project)
+    /// <summary>
+    /// The model as a tree of dictionaries, lists and scalars. With <paramref name="escapeDollars"/> (the default, as
+    /// Compose does after interpolation) every <c>$</c> in a value is written <c>$$</c>, so loading the output again does
+    /// not interpolate what was already resolved.
+    /// </summary>
+    public static Dictionary<string, object?> ToTree(Project project, bool escapeDollars = true)
+    {
+        var tree = Tree(project);
+        return escapeDollars ? (Dictionary<string, object?>)EscapeDollars(tree)! : tree;
+    }
+
+    private static object? EscapeDollars(object? value) => value switch
+    {
+        string s => s.Replace("$", "$$", StringComparison.Ordinal),
+        Dictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => EscapeDollars(kv.Value)),
+        System.Collections.IEnumerable e and not string => e.Cast<object?>().Select(EscapeDollars).ToList(),
+        _ => value,
+    };
+
+    private static Dictionary<string, object?> Tree(Project project)
     {
         var root = new Dictionary<string, object?> { ["name"] = project.Name };
         root["services"] = project.Services.Values.ToDictionary(s => s.Name, s => (object?)Service(s));
@@ -17,14 +36,55 @@ public static class ProjectWriter
         if (networks.Count > 0) root["networks"] = networks;
         var volumes = project.Volumes.Values.ToDictionary(v => v.Key, v => (object?)Volume(v));
         if (volumes.Count > 0) root["volumes"] = volumes;
+        var secrets = project.Secrets.Values.ToDictionary(v => v.Key, v => (object?)FileObject(v));
+        if (secrets.Count > 0) root["secrets"] = secrets;
+        var configs = project.Configs.Values.ToDictionary(v => v.Key, v => (object?)FileObject(v));
+        if (configs.Count > 0) root["configs"] = configs;
         return root;
     }
 
-    public static string ToYaml(Project project) =>
-        new SerializerBuilder().WithQuotingNecessaryStrings().DisableAliases().Build().Serialize(ToTree(project));
+    public static string ToYaml(Project project, bool escapeDollars = true) =>
+        // YAML 1.1 words (yes, no, on, off) are quoted too, so older parsers read them back as strings.
+        new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases()
+            .WithEventEmitter(next => new NullAsWord(next), where => where.OnBottom()).Build().Serialize(ToTree(project, escapeDollars));
 
-    public static string ToJson(Project project) =>
-        System.Text.Json.JsonSerializer.Serialize(ToTree(project), new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    /// <summary>Writes a null as <c>null</c> (as Compose prints <c>default: null</c>) rather than as nothing.</summary>
+    private sealed class NullAsWord(YamlDotNet.Serialization.IEventEmitter next) : YamlDotNet.Serialization.EventEmitters.ChainedEventEmitter(next)
+    {
+        public override void Emit(YamlDotNet.Serialization.ScalarEventInfo eventInfo, YamlDotNet.Core.IEmitter emitter)
+        {
+            if (eventInfo.Source.Value is null)
+            {
+                eventInfo.RenderedValue = "null";
+                eventInfo.Style = YamlDotNet.Core.ScalarStyle.Plain;
+            }
+            base.Emit(eventInfo, emitter);
+        }
+    }
+
+    public static string ToJson(Project project, bool escapeDollars = true) =>
+        System.Text.Json.JsonSerializer.Serialize(ToTree(project, escapeDollars), new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
+    private static Dictionary<string, object?> FileObject(FileObject f)
+    {
+        var o = new Dictionary<string, object?> { ["name"] = f.Name };
+        if (f.External) o["external"] = true;
+        if (f.File is not null) o["file"] = f.File;
+        if (f.Environment is not null) o["environment"] = f.Environment;
+        if (f.Content is not null) o["content"] = f.Content;
+        return o;
+    }
+
+    private static List<object?> FileReferences(IEnumerable<FileReference> refs) => [.. refs.Select(r =>
+    {
+        var o = new Dictionary<string, object?> { ["source"] = r.Source };
+        if (r.Target is not null) o["target"] = r.Target;
+        if (r.Uid is not null) o["uid"] = r.Uid;
+        if (r.Gid is not null) o["gid"] = r.Gid;
+        // Octal, as people write file modes; Compose reads a leading 0 as octal.
+        if (r.Mode is { } mode) o["mode"] = "0" + Convert.ToString(mode, 8);
+        return (object?)o;
+    })];
 
     private static Dictionary<string, object?> Service(Service s)
     {
@@ -80,6 +140,7 @@ public static class ProjectWriter
             v["target"] = m.Target;
             if (m.ReadOnly) v["read_only"] = true;
             if (m.Type == MountType.Bind && !m.CreateHostPath) v["bind"] = new Dictionary<string, object?> { ["create_host_path"] = false };
+            if (m.TmpfsSize is { } size) v["tmpfs"] = new Dictionary<string, object?> { ["size"] = size };
             return v;
         }).ToList());
         Put("volumes_from", s.VolumesFrom.ToList());
@@ -115,8 +176,17 @@ public static class ProjectWriter
         Put("profiles", s.Profiles.ToList());
         if (s.Scale != 1) o["scale"] = s.Scale;
         Put("pull_policy", s.PullPolicy);
+        Put("ulimits", s.Ulimits.ToDictionary(kv => kv.Key, kv => kv.Value.Soft == kv.Value.Hard
+            ? (object?)kv.Value.Soft
+            : new Dictionary<string, object?> { ["soft"] = kv.Value.Soft, ["hard"] = kv.Value.Hard }));
+        Put("tmpfs", s.Tmpfs.ToList());
+        Put("secrets", FileReferences(s.Secrets));
+        Put("configs", FileReferences(s.Configs));
+        if (s.ShmSize is { } shm) o["shm_size"] = shm;
+        if (s.MemLimit is { } mem) o["mem_limit"] = mem;
         if (!s.Extensions.IsEmpty) o["x-composer"] = s.Extensions.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
-        return o;
+        // Keys in name order, as Compose prints a service.
+        return o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
     private static Dictionary<string, object?>? Network(Network n)

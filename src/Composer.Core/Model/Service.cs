@@ -45,6 +45,18 @@ public sealed record Service
     public ImmutableArray<string> Profiles { get; init; } = [];
     public int Scale { get; init; } = 1;
     public string? PullPolicy { get; init; }
+    /// <summary>Resource limits by name (<c>nofile</c>, <c>nproc</c>, ...).</summary>
+    public ImmutableSortedDictionary<string, Ulimit> Ulimits { get; init; } = ImmutableSortedDictionary<string, Ulimit>.Empty;
+    /// <summary>tmpfs mounts as <c>path[:options]</c>.</summary>
+    public ImmutableArray<string> Tmpfs { get; init; } = [];
+    /// <summary>Secrets granted to the service, by top-level key; mounted under <c>/run/secrets</c>.</summary>
+    public ImmutableArray<FileReference> Secrets { get; init; } = [];
+    /// <summary>Configs granted to the service, by top-level key; mounted at <c>/&lt;name&gt;</c> by default.</summary>
+    public ImmutableArray<FileReference> Configs { get; init; } = [];
+    /// <summary>Size of /dev/shm in bytes.</summary>
+    public long? ShmSize { get; init; }
+    /// <summary>Memory limit in bytes.</summary>
+    public long? MemLimit { get; init; }
     /// <summary>Composer's own settings from <c>x-composer</c>; kept as text so the model stays flat.</summary>
     public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 }
@@ -94,6 +106,24 @@ public static class MountType
 public sealed record Mount(string Type, string? Source, string Target, bool ReadOnly = false)
 {
     public bool CreateHostPath { get; init; } = true;
+    /// <summary>For tmpfs mounts: the size in bytes (null: the engine's default).</summary>
+    public long? TmpfsSize { get; init; }
+}
+
+public sealed record Ulimit(long Soft, long Hard);
+
+/// <summary>
+/// A secret or config granted to a service: <see cref="Source"/> is the top-level key; <see cref="Target"/> null means
+/// the default path (<c>/run/secrets/&lt;source&gt;</c> for secrets, <c>/&lt;source&gt;</c> for configs).
+/// </summary>
+public sealed record FileReference(string Source, string? Target = null, string? Uid = null, string? Gid = null, int? Mode = null)
+{
+    public string MountPath(bool secret) => Target switch
+    {
+        null => secret ? $"/run/secrets/{Source}" : $"/{Source}",
+        var t when t.StartsWith('/') => t,
+        var t => secret ? $"/run/secrets/{t}" : $"/{t}",
+    };
 }
 
 public sealed record ExtraHost(string Host, string Address)

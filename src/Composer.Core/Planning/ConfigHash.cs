@@ -81,6 +81,14 @@ public static class ConfigHash
             Put("healthcheck", hc);
         }
         Put("x-composer", Obj(s.Extensions.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))));
+        // Added with the loader's completeness: left out when empty, so services that do not use them hash as before.
+        Put("ulimits", Obj(s.Ulimits.Select(kv => KeyValuePair.Create(kv.Key, (string?)$"{kv.Value.Soft}:{kv.Value.Hard}"))));
+        Put("tmpfs", Arr(s.Tmpfs));
+        Put("secrets", Arr(s.Secrets.Select(r => $"{r.Source}:{r.MountPath(true)}:{r.Uid}:{r.Gid}:{r.Mode}")));
+        Put("configs", Arr(s.Configs.Select(r => $"{r.Source}:{r.MountPath(false)}:{r.Uid}:{r.Gid}:{r.Mode}")));
+        Put("shm_size", s.ShmSize is { } shm ? (JsonNode)shm : null);
+        Put("mem_limit", s.MemLimit is { } mem ? (JsonNode)mem : null);
+        Put("tmpfs_sizes", Arr(s.Volumes.Where(m => m.TmpfsSize is not null).Select(m => $"{m.Target}:{m.TmpfsSize}")));
         return new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, kv.Value))).ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 

@@ -45,7 +45,17 @@ public sealed record ContainerSpec
     public TimeSpan? StopTimeout { get; init; }
     public ImmutableArray<string> CapAdd { get; init; } = [];
     public ImmutableArray<string> CapDrop { get; init; } = [];
+    public ImmutableSortedDictionary<string, Ulimit> Ulimits { get; init; } = ImmutableSortedDictionary<string, Ulimit>.Empty;
+    /// <summary>tmpfs mounts: container path to mount options ("" for the defaults).</summary>
+    public ImmutableSortedDictionary<string, string> Tmpfs { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public long? ShmSize { get; init; }
+    public long? MemLimit { get; init; }
+    /// <summary>Files written into the container after create and before start (secrets and configs without a host file).</summary>
+    public ImmutableArray<InjectedFile> Files { get; init; } = [];
 }
+
+/// <summary>A file the engine copies into a created container: a secret or config whose content is not on the host.</summary>
+public sealed record InjectedFile(string Path, string Content, int Mode = 0x124 /* 0444 */, string? Uid = null, string? Gid = null);
 
 public sealed record NetworkAttachment(string NetworkName, ImmutableArray<string> Aliases, string? Ipv4Address = null, string? Ipv6Address = null);
 

@@ -56,7 +56,8 @@ public static class ContainerSpecBuilder
             ExposedPorts = [.. exposed],
             Ports = service.Ports,
             Mounts = [.. service.Volumes.Select(m => m.Type == MountType.Volume && m.Source is not null
-                ? m with { Source = project.Volumes[m.Source].Name } : m)],
+                ? m with { Source = project.Volumes[m.Source].Name } : m),
+                .. FileMounts(service.Secrets, project.Secrets, secret: true), .. FileMounts(service.Configs, project.Configs, secret: false)],
             VolumesFrom = [.. service.VolumesFrom.Select(v => VolumesFromContainer(project, v))],
             PrimaryNetwork = attachments.FirstOrDefault(),
             ExtraNetworks = [.. attachments.Skip(1)],
@@ -79,8 +80,24 @@ public static class ContainerSpecBuilder
             StopTimeout = service.StopGracePeriod,
             CapAdd = service.CapAdd,
             CapDrop = service.CapDrop,
+            Ulimits = service.Ulimits,
+            Tmpfs = service.Tmpfs.ToImmutableSortedDictionary(t => t.Split(':', 2)[0], t => t.Contains(':') ? t.Split(':', 2)[1] : "", StringComparer.Ordinal),
+            ShmSize = service.ShmSize,
+            MemLimit = service.MemLimit,
+            Files = [.. InjectedFiles(service.Secrets, project.Secrets, secret: true), .. InjectedFiles(service.Configs, project.Configs, secret: false)],
         };
     }
+
+    /// <summary>Secrets and configs backed by a host file are read-only bind mounts of that file, as Compose mounts them.</summary>
+    private static IEnumerable<Mount> FileMounts(ImmutableArray<FileReference> refs, ImmutableSortedDictionary<string, FileObject> objects, bool secret) =>
+        refs.Where(r => objects.TryGetValue(r.Source, out var o) && o.File is not null)
+            .Select(r => new Mount(MountType.Bind, objects[r.Source].File, r.MountPath(secret), ReadOnly: true) { CreateHostPath = false });
+
+    /// <summary>Secrets and configs from a variable or inline content are copied into the container before it starts.</summary>
+    private static IEnumerable<InjectedFile> InjectedFiles(ImmutableArray<FileReference> refs, ImmutableSortedDictionary<string, FileObject> objects, bool secret) =>
+        refs.Where(r => objects.TryGetValue(r.Source, out var o) && o.File is null && !o.External)
+            .Select(r => new InjectedFile(r.MountPath(secret), objects[r.Source].EnvironmentValue ?? objects[r.Source].Content ?? "",
+                r.Mode ?? 0x124, r.Uid, r.Gid));
 
     /// <summary>Compose's depends_on label: <c>service:condition:restart</c>, comma separated; lets <c>down</c> order without the file.</summary>
     public static string DependsOnLabel(Service service) =>

@@ -20,8 +20,10 @@ public class DependencyGraphTests
               backup: { image: x, volumes_from: ["db:ro"] }
             """);
         var graph = DependencyGraph.Build(project);
+        // links, network_mode and volumes_from also imply depends_on entries, as in Compose.
         graph.Edges.Select(e => $"{e.From}->{e.To}:{e.Kind}").Should().Equal(
-            "app->cache:Link", "app->db:DependsOn", "backup->db:VolumesFrom", "sidecar->app:NetworkMode");
+            "app->cache:DependsOn", "app->cache:Link", "app->db:DependsOn", "backup->db:DependsOn", "backup->db:VolumesFrom",
+            "sidecar->app:DependsOn", "sidecar->app:NetworkMode");
         graph.TopologicalOrder().Should().Equal("cache", "db", "app", "backup", "sidecar");
         graph.TransitiveDependents(["db"]).Should().BeEquivalentTo(["app", "backup", "sidecar"]);
         graph.WithDependencies(["sidecar"]).Should().BeEquivalentTo(["sidecar", "app", "db", "cache"]);

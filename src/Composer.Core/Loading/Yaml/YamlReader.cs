@@ -48,12 +48,14 @@ public static class YamlReader
     private static Diagnostic Describe(string text, string file, YamlException e)
     {
         var at = Pos(file, e.Start);
-        var line = GetLine(text, at.Line);
-        // YamlDotNet's own words for a tab are obscure; say what the user did.
-        if (line is not null && line.TrimEnd().Length > 0 && line[..(line.Length - line.TrimStart().Length)].Contains('\t'))
+        // YamlDotNet's own words for a tab are obscure, and its mark may be the enclosing mapping: point at the tab.
+        for (var n = at.Line; n <= at.Line + 1000; n++)
         {
-            var col = line.IndexOf('\t') + 1;
-            return Diagnostic.Error("yaml.tab", "tabs are not allowed for indentation in YAML; use spaces", at with { Column = col });
+            var line = GetLine(text, n);
+            if (line is null) break;
+            if (line.TrimEnd().Length > 0 && line[..(line.Length - line.TrimStart().Length)].Contains('\t'))
+                return Diagnostic.Error("yaml.tab", "tabs are not allowed for indentation in YAML; use spaces", new SourcePosition(file, n, line.IndexOf('\t') + 1));
+            if (n > at.Line && !e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase)) break;
         }
         var message = e.Message;
         var paren = message.IndexOf("): ", StringComparison.Ordinal);
