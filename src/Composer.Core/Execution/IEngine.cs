@@ -21,6 +21,8 @@ public interface IEngine
     Task StartContainerAsync(string name, CancellationToken cancellationToken);
     Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
     Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken);
+    Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken);
+    Task RestartContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
     /// <summary>Completes when the container meets the depends_on condition; throws <see cref="ConditionFailedException"/> when it never can.</summary>
     Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken);
 }

@@ -99,6 +99,8 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         StopContainer o => engine.StopContainerAsync(o.Name, o.Timeout, ct),
         RemoveContainer o => engine.RemoveContainerAsync(o.Name, o.RemoveAnonymousVolumes, ct),
         WaitContainer o => engine.WaitForConditionAsync(o.Name, o.Condition, ct),
+        KillContainer o => engine.KillContainerAsync(o.Name, o.Signal, ct),
+        RestartContainer o => engine.RestartContainerAsync(o.Name, o.Timeout, ct),
         _ => throw new NotSupportedException($"no executor for {op.GetType().Name}"),
     };
 }
