@@ -30,8 +30,22 @@ public static class ComposerApp
         root.Add(LogsCommand.Create(global));
         root.Add(WatchCommand.Create(global));
         root.Add(VersionCommand.Create());
+        root.Add(StartCommand.Create(global));
+        root.Add(StopCommand.Create(global));
+        root.Add(RestartCommand.Create(global));
+        root.Add(RmCommand.Create(global));
+        root.Add(KillCommand.Create(global));
+        root.Add(ExecCommand.Create(global));
+        root.Add(RunCommand.Create(global));
+        root.Add(PortCommand.Create(global));
+        root.Add(TopCommand.Create(global));
+        root.Add(LsCommand.Create());
+        root.Add(EventsCommand.Create(global));
+        root.Add(ImagesCommand.Create(global));
+        root.Add(PlanCommand.Create(global));
+        root.Add(GraphCommand.Create(global));
 
-        var parse = root.Parse(args);
+        var parse = root.Parse(CommandArgs.Separate(args));
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) Console.Error.WriteLine($"composer: {error.Message}");

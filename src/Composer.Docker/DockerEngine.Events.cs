@@ -9,7 +9,7 @@ namespace Composer.Docker;
 /// <summary>The project's container events, for watch mode.</summary>
 public sealed partial class DockerEngine : IEventSource
 {
-    public async IAsyncEnumerable<EngineEvent> StreamAsync(string project, DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Core.Supervision.EngineEvent> StreamAsync(string project, DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var filters = new Dictionary<string, IDictionary<string, bool>>
         {
@@ -30,14 +30,14 @@ public sealed partial class DockerEngine : IEventSource
         }
     }
 
-    private static EngineEvent? ToEvent(Message m)
+    private static Core.Supervision.EngineEvent? ToEvent(Message m)
     {
         if (m.Actor?.Attributes is not { } attributes || m.Action is null) return null;
         string? A(string key) => attributes.TryGetValue(key, out var v) ? v : null;
         var time = m.TimeNano is { } ns && ns > 0
             ? DateTimeOffset.FromUnixTimeMilliseconds(ns / 1_000_000)
             : m.Time is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.UtcNow;
-        return new EngineEvent(time, m.Action, m.Actor.ID ?? "", A("name") ?? "", A(ComposeLabels.Service) ?? "",
+        return new Core.Supervision.EngineEvent(time, m.Action, m.Actor.ID ?? "", A("name") ?? "", A(ComposeLabels.Service) ?? "",
             int.TryParse(A(ComposeLabels.ContainerNumber), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1)
         {
             ExitCode = int.TryParse(A("exitCode"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null,

@@ -237,11 +237,13 @@ public sealed partial class DockerEngine : IEngine, IDisposable
         }
     }
 
-    /// <summary>True when met; throws when it can never be met; false to keep waiting.</summary>
+    /// <summary>True when met; throws when it can never be met; false to keep waiting. Messages are Compose's.</summary>
     private static bool ConditionMet(string name, string condition, ContainerInspectResponse c)
     {
         var state = c.State ?? throw new EngineException($"container {name} has no state");
         var exited = state.Status is "exited" or "dead";
+        var service = c.Config?.Labels is { } labels && labels.TryGetValue(ComposeLabels.Service, out var s) ? s : name;
+        var hasHealthcheck = state.Health is not null && c.Config?.Healthcheck?.Test is not ["NONE"];
         switch (condition)
         {
             case DependencyCondition.Started:
@@ -249,14 +251,19 @@ public sealed partial class DockerEngine : IEngine, IDisposable
             case DependencyCondition.CompletedSuccessfully:
                 if (!exited) return false;
                 if (state.ExitCode == 0) return true;
-                throw new ConditionFailedException(name, condition, $"exited with code {state.ExitCode}", (int)state.ExitCode);
+                throw new ConditionFailedException(name, condition, $"service \"{service}\" didn't complete successfully: exit {state.ExitCode}", (int)state.ExitCode);
             case DependencyCondition.Healthy:
-                if (state.Health is null || c.Config?.Healthcheck?.Test is ["NONE"])
-                    throw new ConditionFailedException(name, condition, "it has no healthcheck");
-                if (state.Health.Status == "healthy") return true;
-                if (state.Health.Status == "unhealthy") throw new ConditionFailedException(name, condition, "it is unhealthy");
-                if (exited) throw new ConditionFailedException(name, condition, $"exited with code {state.ExitCode}", (int)state.ExitCode);
+                if (!hasHealthcheck)
+                    throw new ConditionFailedException(name, condition, $"dependency failed to start: container {name} has no healthcheck configured");
+                if (state.Health!.Status == "healthy") return true;
+                if (state.Health.Status == "unhealthy") throw new ConditionFailedException(name, condition, $"dependency failed to start: container {name} is unhealthy");
+                if (exited) throw new ConditionFailedException(name, condition, $"dependency failed to start: container {name} exited ({state.ExitCode})", (int)state.ExitCode);
                 return false;
+            case WaitConditions.RunningOrHealthy:
+                if (exited) throw new ConditionFailedException(name, condition, $"container {name} exited ({state.ExitCode})", (int)state.ExitCode);
+                if (!hasHealthcheck) return state.Running;
+                if (state.Health!.Status == "unhealthy") throw new ConditionFailedException(name, condition, $"container {name} is unhealthy");
+                return state.Health.Status == "healthy";
             default:
                 throw new EngineException($"unknown condition {condition}");
         }

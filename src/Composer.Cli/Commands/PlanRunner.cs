@@ -16,16 +16,19 @@ internal static class PlanRunner
         var mode = ProgressPrinter.ResolveMode(parse.GetValue(global.Progress) ?? "auto");
         var executor = new PlanExecutor(engine, new ProgressPrinter(Console.Error, mode), global.ParallelLimit(parse));
         var result = await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in result.Warnings) Console.Error.WriteLine($"WARN[0000] {warning}");
         if (result.Succeeded) return ExitCodes.Ok;
+        cancellationToken.ThrowIfCancellationRequested();
 
         var byId = plan.Operations.ToDictionary(o => o.Id);
         foreach (var (id, error) in result.Failures.Where(f => f.Error is not DependencyFailedException).OrderBy(f => f.Id, StringComparer.Ordinal))
         {
             var op = byId[id];
-            var who = op.Service is null ? "" : $"service \"{op.Service}\": ";
+            // A dependency's condition names its service itself, as Compose words it.
+            var who = op.Service is null || error is ConditionFailedException ? "" : $"service \"{op.Service}\": ";
             Console.Error.WriteLine($"Error: {who}{error.Message}");
         }
-        var skipped = result.Failures.Where(f => f.Error is DependencyFailedException).Select(f => byId[f.Id].Service).OfType<string>().Distinct().Order().ToList();
+        var skipped = result.Failures.Where(f => f.Error is DependencyFailedException && byId[f.Id] is not WaitContainer).Select(f => byId[f.Id].Service).OfType<string>().Distinct().Order().ToList();
         if (skipped.Count > 0) Console.Error.WriteLine($"Error: not started because a dependency failed: {string.Join(", ", skipped)}");
         return ExitCodes.Failure;
     }

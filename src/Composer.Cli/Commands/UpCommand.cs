@@ -20,9 +20,11 @@ internal static class UpCommand
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Use this timeout in seconds for container shutdown when attached or when containers are already running" };
         var scale = new Option<string[]>("--scale") { Description = "Scale SERVICE to NUM instances (SERVICE=NUM)", Arity = ArgumentArity.ZeroOrMore };
         var watch = new Option<bool>("--watch") { Description = "After converging, keep the project whole: bring crashed containers back and relink their dependents (see `composer watch`)" };
+        var wait = new Option<bool>("--wait") { Description = "Wait for services to be running|healthy. Implies detached mode." };
+        var waitTimeout = new Option<int?>("--wait-timeout") { Description = "Maximum duration in seconds to wait for the project to be running|healthy" };
         var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("up", "Create and start containers");
-        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, watch }) command.Add(o);
+        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, wait, waitTimeout, watch }) command.Add(o);
         command.Add(services);
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
@@ -46,11 +48,33 @@ internal static class UpCommand
             var observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
             var plan = Planner.PlanUp(project, observed, options);
             var exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
+            if (exit == ExitCodes.Ok && parse.GetValue(wait) && !options.NoStart)
+            {
+                exit = await WaitAsync(project, options, engine, global, parse, parse.GetValue(waitTimeout), ct);
+                if (exit != ExitCodes.Ok || !parse.GetValue(watch)) return exit;
+            }
             if (exit == ExitCodes.Ok && parse.GetValue(watch)) return await WatchCommand.RunAsync(engine, project, json: false, global.ParallelLimit(parse), ct);
             if (exit != ExitCodes.Ok || parse.GetValue(detach) || options.NoStart) return exit;
             return await Attached.FollowAsync(engine, project, options.Timeout, ct);
         }));
         return command;
+    }
+
+    /// <summary>--wait: every selected replica running, or healthy when it has a healthcheck; Compose's message on timeout.</summary>
+    private static async Task<int> WaitAsync(Project project, UpOptions options, IEngine engine, GlobalOptions global, ParseResult parse, int? timeoutSeconds, CancellationToken ct)
+    {
+        var plan = WaitPlanner.PlanWait(project, options.Services, options.NoDeps, options.Scale);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (timeoutSeconds is > 0) deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds.Value));
+        try
+        {
+            return await PlanRunner.RunAsync(plan, engine, global, parse, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"Error: application not healthy after {TimeSpan.FromSeconds(timeoutSeconds!.Value):g}");
+            return ExitCodes.Failure;
+        }
     }
 
     public static ObserveRequest ObserveRequestFor(Project project) => new(project.Name)

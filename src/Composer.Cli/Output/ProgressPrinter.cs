@@ -54,6 +54,8 @@ public sealed class ProgressPrinter(TextWriter writer, string mode) : IProgressS
         StartContainer o => ("Container", o.Name, "Starting", "Started"),
         StopContainer o => ("Container", o.Name, "Stopping", "Stopped"),
         RemoveContainer o => ("Container", o.Name, "Removing", "Removed"),
+        KillContainer o => ("Container", o.Name, "Killing", "Killed"),
+        RestartContainer o => ("Container", o.Name, "Restarting", "Started"),
         WaitContainer o => ("Container", o.Name, "Waiting", o.Condition switch
         {
             "service_healthy" => "Healthy",

@@ -21,8 +21,17 @@ public interface IEngine
     Task StartContainerAsync(string name, CancellationToken cancellationToken);
     Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
     Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken);
+    Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken);
+    Task RestartContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
     /// <summary>Completes when the container meets the depends_on condition; throws <see cref="ConditionFailedException"/> when it never can.</summary>
     Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken);
+}
+
+/// <summary>Conditions beyond depends_on's, for <c>up --wait</c>.</summary>
+public static class WaitConditions
+{
+    /// <summary>Healthy when the container has a healthcheck, running otherwise; exiting fails.</summary>
+    public const string RunningOrHealthy = "running_or_healthy";
 }
 
 public sealed record ObserveRequest(string Project)
@@ -43,10 +52,14 @@ public sealed class ImageNotFoundException(string image, string detail, Exceptio
     public string Image { get; } = image;
 }
 
-/// <summary>A dependency will never meet its condition: it exited non-zero, or turned unhealthy.</summary>
-public sealed class ConditionFailedException(string container, string condition, string detail, int? exitCode = null)
-    : EngineException($"container {container} did not meet {condition}: {detail}")
+/// <summary>
+/// A dependency will never meet its condition: it exited non-zero, or turned unhealthy. The message is Compose's:
+/// <c>service "x" didn't complete successfully: exit 1</c>, <c>dependency failed to start: container x is unhealthy</c>.
+/// </summary>
+public sealed class ConditionFailedException(string container, string condition, string message, int? exitCode = null)
+    : EngineException(message)
 {
+    public string Condition { get; } = condition;
     public string Container { get; } = container;
     public int? ExitCode { get; } = exitCode;
 }

@@ -21,6 +21,8 @@ public sealed class NullProgressSink : IProgressSink
 
 public sealed record ExecutionResult(IReadOnlyDictionary<string, Exception?> Outcomes)
 {
+    /// <summary>Failures that do not fail the plan (an optional dependency that failed its condition).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     public bool Succeeded => Outcomes.Values.All(e => e is null);
     public IEnumerable<(string Id, Exception Error)> Failures =>
         Outcomes.Where(kv => kv.Value is not null).Select(kv => (kv.Key, kv.Value!));
@@ -42,14 +44,17 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         var byId = plan.Operations.ToDictionary(o => o.Id);
         var outcomes = await DagWalker.WalkAsync(
             byId.Keys,
-            id => byId[id].After.Where(byId.ContainsKey),
+            id => byId[id].AllAfter.Where(byId.ContainsKey).Distinct(),
             (id, ct) => RunAsync(byId[id], ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            (id, dep) => byId[id].After.Contains(dep)).ConfigureAwait(false);
         foreach (var (id, error) in outcomes)
             if (error is DependencyFailedException)
                 _progress.Report(new OperationProgress(byId[id], OperationStatus.Skipped, TimeSpan.Zero, error));
-        return new ExecutionResult(outcomes);
+        return new ExecutionResult(outcomes) { Warnings = [.. _warnings] };
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
 
     private async Task RunAsync(Operation op, CancellationToken cancellationToken)
     {
@@ -69,6 +74,11 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         catch (Exception e)
         {
             _progress.Report(new OperationProgress(op, OperationStatus.Failed, _time.GetElapsedTime(started), e));
+            if (op is WaitContainer { Required: false } && e is ConditionFailedException or EngineException && !cancellationToken.IsCancellationRequested)
+            {
+                _warnings.Enqueue($"optional dependency \"{op.Service}\": {e.Message}");
+                return;
+            }
             throw;
         }
         finally
@@ -89,6 +99,8 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         StopContainer o => engine.StopContainerAsync(o.Name, o.Timeout, ct),
         RemoveContainer o => engine.RemoveContainerAsync(o.Name, o.RemoveAnonymousVolumes, ct),
         WaitContainer o => engine.WaitForConditionAsync(o.Name, o.Condition, ct),
+        KillContainer o => engine.KillContainerAsync(o.Name, o.Signal, ct),
+        RestartContainer o => engine.RestartContainerAsync(o.Name, o.Timeout, ct),
         _ => throw new NotSupportedException($"no executor for {op.GetType().Name}"),
     };
 }

@@ -19,7 +19,8 @@ public static class DagWalker
         IReadOnlyCollection<TKey> nodes,
         Func<TKey, IEnumerable<TKey>> waitsFor,
         Func<TKey, CancellationToken, Task> visit,
-        CancellationToken cancellationToken) where TKey : notnull
+        CancellationToken cancellationToken,
+        Func<TKey, TKey, bool>? propagatesFailure = null) where TKey : notnull
     {
         var tasks = new Dictionary<TKey, Task>();
         var gates = nodes.ToDictionary(n => n, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -33,7 +34,7 @@ public static class DagWalker
                 {
                     if (!gates.TryGetValue(dep, out var gate)) continue;
                     await gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    if (failures.TryGetValue(dep, out var cause))
+                    if (failures.TryGetValue(dep, out var cause) && (propagatesFailure?.Invoke(node, dep) ?? true))
                         throw new DependencyFailedException(node.ToString()!, dep.ToString()!, cause is DependencyFailedException d ? d.InnerException ?? d : cause);
                 }
                 cancellationToken.ThrowIfCancellationRequested();

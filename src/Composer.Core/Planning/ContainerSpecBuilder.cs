@@ -17,6 +17,7 @@ public static class ContainerSpecBuilder
         labels[ComposeLabels.ContainerNumber] = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         labels[ComposeLabels.OneOff] = "False";
         labels[ComposeLabels.ConfigHash] = configHash;
+        labels[ConfigDiff.Label] = ConfigHash.CanonicalForm(service);
         labels[ComposeLabels.WorkingDir] = project.WorkingDirectory;
         labels[ComposeLabels.ConfigFiles] = string.Join(",", project.ConfigFiles);
         labels[ComposeLabels.Version] = ComposerVersion;

@@ -9,6 +9,9 @@ public abstract record Operation
     public required string Id { get; init; }
     public required string Cause { get; init; }
     public ImmutableArray<string> After { get; init; } = [];
+    /// <summary>Ordering only: runs after these, but their failure does not fail this one (depends_on required: false).</summary>
+    public ImmutableArray<string> SoftAfter { get; init; } = [];
+    public IEnumerable<string> AllAfter => After.Concat(SoftAfter);
     /// <summary>Service the operation belongs to, if any (for progress and error messages).</summary>
     public string? Service { get; init; }
     /// <summary>Waits take no engine slot: a service waiting for its dependencies never blocks another's call.</summary>
@@ -27,6 +30,8 @@ public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation {
 public sealed record RemoveContainer(string Name, bool RemoveAnonymousVolumes = true) : Operation { public override string Describe() => $"remove container {Name}"; }
 public sealed record WaitContainer(string Name, string Condition) : Operation
 {
+    /// <summary>False for depends_on required: false: a failure is a warning and the dependent starts anyway.</summary>
+    public bool Required { get; init; } = true;
     public override bool UsesEngineSlot => false;
     public override string Describe() => $"wait for container {Name} ({Condition})";
 }
@@ -50,8 +55,8 @@ public sealed class Plan(IEnumerable<Operation> operations, IEnumerable<string>?
     private static ImmutableArray<Operation> Order(List<Operation> ops)
     {
         var byId = ops.ToDictionary(o => o.Id);
-        var pending = ops.ToDictionary(o => o.Id, o => o.After.Count(byId.ContainsKey));
-        var dependents = ops.SelectMany(o => o.After.Where(byId.ContainsKey).Select(a => (a, o.Id))).ToLookup(x => x.a, x => x.Id);
+        var pending = ops.ToDictionary(o => o.Id, o => o.AllAfter.Distinct().Count(byId.ContainsKey));
+        var dependents = ops.SelectMany(o => o.AllAfter.Distinct().Where(byId.ContainsKey).Select(a => (a, o.Id))).ToLookup(x => x.a, x => x.Id);
         var ready = new SortedSet<(int, string)>(ops.Where(o => pending[o.Id] == 0).Select(o => (Rank(o), o.Id)));
         var result = ImmutableArray.CreateBuilder<Operation>(ops.Count);
         while (ready.Count > 0)

@@ -204,34 +204,39 @@ public static class Planner
             if (ops[i] is not StartContainer start || start.Service is not { } name) continue;
             var service = project.Services[name];
             var after = start.After.ToList();
+            var soft = new List<string>();
             foreach (var dep in graph.DependenciesOf(name).Where(selected.Contains))
             {
                 var condition = service.DependsOn.TryGetValue(dep, out var d) ? d.Condition : DependencyCondition.Started;
+                // required: false orders the start but never blocks it; links, network_mode and volumes_from always do.
+                var required = d is not { Required: false } || graph.EdgesFrom(name).Any(e => e.To == dep && e.Kind != EdgeKind.DependsOn);
+                var target = required ? after : soft;
                 var depStarts = startOps.GetValueOrDefault(dep) ?? [];
                 if (condition == DependencyCondition.Started)
                 {
-                    after.AddRange(depStarts);
+                    target.AddRange(depStarts);
                     continue;
                 }
                 var depService = project.Services[dep];
                 foreach (var number in Enumerable.Range(1, Math.Max(1, depService.Scale)))
                 {
                     var container = project.ContainerName(depService, number);
-                    var key = $"wait:{container}:{condition}";
+                    var key = $"wait:{container}:{condition}" + (required ? "" : ":optional");
                     if (!waits.ContainsKey(key))
                     {
                         var startId = $"start:{container}";
                         waits[key] = key;
                         ops.Add(new WaitContainer(container, condition)
                         {
-                            Id = key, Service = dep, Cause = $"{name} depends on {dep} ({condition})",
+                            Id = key, Service = dep, Cause = $"{name} depends on {dep} ({condition}{(required ? "" : ", required: false")})",
                             After = depStarts.Contains(startId) ? [startId] : [],
+                            Required = required,
                         });
                     }
-                    after.Add(key);
+                    target.Add(key);
                 }
             }
-            ops[i] = start with { After = [.. after.Distinct()] };
+            ops[i] = start with { After = [.. after.Distinct()], SoftAfter = [.. soft.Distinct()] };
         }
     }
 

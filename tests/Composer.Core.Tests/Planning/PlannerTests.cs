@@ -198,6 +198,30 @@ public class PlannerTests
     }
 
     [Fact]
+    public async Task An_optional_dependency_orders_the_start_but_its_failure_only_warns()
+    {
+        var project = TestProjects.Load("""
+            services:
+              migrate: { image: x }
+              app:
+                image: x
+                depends_on:
+                  migrate: { condition: service_completed_successfully, required: false }
+            """);
+        var plan = Planner.PlanUp(project, ObservedState.Empty with { Images = ImmutableSortedDictionary<string, string?>.Empty.Add("x", "sha") }, new UpOptions());
+        var start = plan.Operations.OfType<StartContainer>().Single(o => o.Name == "demo-app-1");
+        start.After.Should().Equal("create:demo-app-1");
+        start.SoftAfter.Should().Equal("wait:demo-migrate-1:service_completed_successfully:optional");
+        plan.Operations.OfType<WaitContainer>().Single().Required.Should().BeFalse();
+
+        var engine = new FakeEngine { WaitHook = (name, _) => throw new ConditionFailedException(name, "service_completed_successfully", "service \"migrate\" didn't complete successfully: exit 3", 3) };
+        var result = await new PlanExecutor(engine).ExecuteAsync(plan, default);
+        result.Succeeded.Should().BeTrue();
+        result.Warnings.Should().ContainSingle().Which.Should().Contain("exit 3");
+        engine.Containers["demo-app-1"].State.Should().Be(ContainerState.Running);
+    }
+
+    [Fact]
     public void A_missing_image_is_pulled_first_and_named()
     {
         var project = TestProjects.Load("services:\n  app: { image: nope:1 }\n");

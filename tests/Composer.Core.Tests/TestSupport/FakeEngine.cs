@@ -121,6 +121,16 @@ public sealed class FakeEngine : IEngine
     public Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken ct) =>
         Call($"remove container {name}", () => Containers.TryRemove(name, out _));
 
+    public Task KillContainerAsync(string name, string signal, CancellationToken ct) => Call($"kill container {name} {signal}", () =>
+    {
+        if (Containers.TryGetValue(name, out var c)) Containers[name] = c with { State = ContainerState.Exited };
+    });
+
+    public Task RestartContainerAsync(string name, TimeSpan? timeout, CancellationToken ct) => Call($"restart container {name}", () =>
+    {
+        if (Containers.TryGetValue(name, out var c)) Containers[name] = c with { State = ContainerState.Running };
+    });
+
     /// <summary>Lets a test decide when a wait completes (it runs outside the call counter, as a real wait holds no call).</summary>
     public Func<string, string, Task>? WaitHook { get; set; }
 

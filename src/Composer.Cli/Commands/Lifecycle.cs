@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Composer.Core.Execution;
+using Composer.Core.Planning;
+using Composer.Docker;
+
+namespace Composer.Cli.Commands;
+
+internal static class Lifecycle
+{
+    public static Argument<string[]> Services() => new("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
+
+    public static async Task<(DockerEngine Engine, ObservedState Observed, string[] Services)> ObserveAsync(GlobalOptions global, ParseResult parse, Argument<string[]> services, CancellationToken ct)
+    {
+        var (name, project) = global.ResolveProject(parse);
+        var wanted = parse.GetValue(services) ?? [];
+        if (project is not null)
+            foreach (var s in wanted.Where(s => !project.Services.ContainsKey(s)))
+                throw new UsageException($"no such service: {s}");
+        var engine = await GlobalOptions.ConnectAsync(ct);
+        return (engine, await engine.ObserveAsync(new ObserveRequest(name), ct), wanted);
+    }
+
+    public static TimeSpan? Timeout(ParseResult parse, Option<int?> timeout) => parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null;
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Composer.Core.Planning;
+
+namespace Composer.Cli.Commands;
+
+/// <summary>
+/// A dry run of <c>up</c>: prints the plan (each operation with its cause) and, for each recreate, which fields of the
+/// service changed, read against the canonical form stored on the container. Changes nothing.
+/// </summary>
+internal static class PlanCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var forceRecreate = new Option<bool>("--force-recreate") { Description = "Plan as if --force-recreate were given" };
+        var noRecreate = new Option<bool>("--no-recreate") { Description = "Plan as if --no-recreate were given" };
+        var noDeps = new Option<bool>("--no-deps") { Description = "Don't include linked services" };
+        var removeOrphans = new Option<bool>("--remove-orphans") { Description = "Plan the removal of orphan containers" };
+        var services = Lifecycle.Services();
+        var command = new Command("plan", "Show what up would do, and why, without changing anything") { forceRecreate, noRecreate, noDeps, removeOrphans, services };
+        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
+        {
+            if (parse.GetValue(forceRecreate) && parse.GetValue(noRecreate))
+                throw new UsageException("--force-recreate and --no-recreate are incompatible");
+            var selected = parse.GetValue(services) ?? [];
+            var project = global.LoadProject(parse, selected);
+            using var engine = await GlobalOptions.ConnectAsync(ct);
+            var observed = await engine.ObserveAsync(UpCommand.ObserveRequestFor(project), ct);
+            var plan = Planner.PlanUp(project, observed, new UpOptions
+            {
+                Services = [.. selected], ForceRecreate = parse.GetValue(forceRecreate), NoRecreate = parse.GetValue(noRecreate),
+                NoDeps = parse.GetValue(noDeps), RemoveOrphans = parse.GetValue(removeOrphans),
+            });
+            foreach (var warning in plan.Warnings) Console.Error.WriteLine($"WARN[0000] {warning}");
+            if (plan.IsEmpty) { Console.Write(plan.ToString()); return ExitCodes.Ok; }
+            var byName = observed.Containers.ToDictionary(c => c.Name);
+            foreach (var op in plan.Operations)
+            {
+                Console.WriteLine($"{op.Describe()}  ({op.Cause})");
+                if (op is CreateContainer create && op.Cause == "configuration changed" && byName.TryGetValue(create.Spec.Name, out var old))
+                {
+                    var changed = ConfigDiff.Diff(old.Labels.GetValueOrDefault(ConfigDiff.Label), ConfigHash.CanonicalForm(project.Services[create.Spec.Service]));
+                    Console.WriteLine($"    changed: {string.Join(", ", changed)}");
+                }
+            }
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,4 @@
+namespace Composer.Core.Planning;
+
+public sealed record KillContainer(string Name, string Signal) : Operation { public override string Describe() => $"kill container {Name} ({Signal})"; }
+public sealed record RestartContainer(string Name, TimeSpan? Timeout) : Operation { public override string Describe() => $"restart container {Name}"; }

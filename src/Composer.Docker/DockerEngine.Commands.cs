@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using System.Text;
+using Composer.Core.Execution;
+using Composer.Core.Model;
+using Composer.Core.Planning;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Composer.Docker;
+
+public sealed record ProcessTable(IReadOnlyList<string> Titles, IReadOnlyList<IReadOnlyList<string>> Processes);
+
+public sealed record ImageSummary(string Id, IReadOnlyList<string> Tags, long Size, DateTimeOffset Created);
+
+/// <summary>What the everyday commands need beyond the reconciler: kill, restart, exec, top, one-off runs, listings.</summary>
+public sealed partial class DockerEngine
+{
+    /// <summary>repository and tag (or digest) of an image reference; "latest" when none is given.</summary>
+    public static (string Repository, string Tag) ParseReference(string image) => SplitImage(image);
+
+    public Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken) =>
+        IgnoreNotFound(() => _client.Containers.KillContainerAsync(name, new ContainerKillParameters { Signal = signal }, cancellationToken), $"kill container {name}");
+
+    public Task RestartContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        Call(() => _client.Containers.RestartContainerAsync(name, new ContainerRestartParameters
+        {
+            WaitBeforeKillSeconds = timeout is { } t ? (uint)Math.Ceiling(t.TotalSeconds) : null,
+        }, cancellationToken), $"restart container {name}");
+
+    /// <summary>Runs a command in a running container without a TTY, copying its output; returns its exit code.</summary>
+    public async Task<long> ExecAsync(string container, IReadOnlyList<string> command, IReadOnlyList<string> env, string? workingDir, string? user,
+        Stream stdout, Stream stderr, CancellationToken cancellationToken)
+    {
+        var exec = await Call(() => _client.Exec.CreateContainerExecAsync(container, new ContainerExecCreateParameters
+        {
+            Cmd = [.. command], Env = env.Count == 0 ? null : [.. env], WorkingDir = workingDir, User = user,
+            AttachStdout = true, AttachStderr = true, AttachStdin = false,
+        }, cancellationToken), $"exec in container {container}").ConfigureAwait(false);
+        using (var stream = await Call(() => _client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cancellationToken), $"exec in container {container}").ConfigureAwait(false))
+            await stream.CopyOutputToAsync(Stream.Null, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        var inspect = await Call(() => _client.Exec.InspectContainerExecAsync(exec.ID, cancellationToken), $"exec in container {container}").ConfigureAwait(false);
+        return inspect.ExitCode ?? -1;
+    }
+
+    public async Task<ProcessTable> TopAsync(string container, CancellationToken cancellationToken)
+    {
+        var top = await Call(() => _client.Containers.ListProcessesAsync(container, new ContainerListProcessesParameters(), cancellationToken), $"top of container {container}").ConfigureAwait(false);
+        return new ProcessTable([.. top.Titles ?? []], [.. (top.Processes ?? []).Select(p => (IReadOnlyList<string>)[.. p])]);
+    }
+
+    /// <summary>Every Compose-labelled container on the engine, one list call (for <c>ls</c>).</summary>
+    public async Task<IReadOnlyList<ObservedContainer>> AllProjectContainersAsync(CancellationToken cancellationToken)
+    {
+        var list = await Call(() => _client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ComposeLabels.Project] = true } },
+        }, cancellationToken)).ConfigureAwait(false);
+        return [.. list.Select(ToObserved)];
+    }
+
+    public async Task<ImageSummary?> ImageAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var i = await _client.Images.InspectImageAsync(reference, cancellationToken).ConfigureAwait(false);
+            return new ImageSummary(i.ID, [.. i.RepoTags ?? []], i.Size, i.Created is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
+    }
+
+    /// <summary>Waits for the container to exit and returns its exit code.</summary>
+    public async Task<long> WaitExitAsync(string container, CancellationToken cancellationToken) =>
+        (await Call(() => _client.Containers.WaitContainerAsync(container, cancellationToken), $"wait for container {container}").ConfigureAwait(false)).StatusCode;
+
+    /// <summary>Ports as the engine reports them on inspect: "80/tcp" → host bindings.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<(string HostIp, string HostPort)>>> PortBindingsAsync(string container, CancellationToken cancellationToken)
+    {
+        var c = await InspectAsync(container, cancellationToken).ConfigureAwait(false);
+        return (c.NetworkSettings?.Ports ?? new Dictionary<string, IList<global::Docker.DotNet.Models.PortBinding>>())
+            .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(string, string)>)[.. (kv.Value ?? []).Select(b => (b.HostIP ?? "", b.HostPort ?? ""))]);
+    }
+
+    /// <summary>Engine events for one project's containers, as plain records.</summary>
+    public async IAsyncEnumerable<EngineEvent> ProjectEventsAsync(string project, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Events(new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true },
+            ["type"] = new Dictionary<string, bool> { ["container"] = true },
+        }, cancellationToken);
+        await foreach (var m in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var attributes = (m.Actor?.Attributes ?? new Dictionary<string, string>()).ToImmutableSortedDictionary(StringComparer.Ordinal);
+            var time = m.TimeNano is > 0 ? DateTimeOffset.UnixEpoch.AddTicks(m.TimeNano.Value / 100) : DateTimeOffset.FromUnixTimeSeconds(m.Time ?? 0);
+            yield return new EngineEvent(time, m.Type ?? "container", m.Action ?? "", m.Actor?.ID ?? "",
+                attributes.GetValueOrDefault(ComposeLabels.Service, ""), attributes);
+        }
+    }
+}
+
+public sealed record EngineEvent(DateTimeOffset Time, string Type, string Action, string Id, string Service, ImmutableSortedDictionary<string, string> Attributes);
