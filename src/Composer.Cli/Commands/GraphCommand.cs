@@ -40,7 +40,10 @@ internal static class GraphCommand
     };
 
     private static IEnumerable<Edge> Edges(DependencyGraph graph, string service) =>
-        graph.EdgesFrom(service).GroupBy(e => e.To).Select(g => g.OrderBy(e => e.Kind).First()).OrderBy(e => e.To, StringComparer.Ordinal);
+        // links, network_mode and volumes_from also imply a depends_on entry: show the specific kind, not the implied one.
+        graph.EdgesFrom(service).GroupBy(e => e.To)
+            .Select(g => g.OrderBy(e => e.Kind == EdgeKind.DependsOn ? 1 : 0).ThenBy(e => e.Kind).First())
+            .OrderBy(e => e.To, StringComparer.Ordinal);
 
     internal static string Tree(Project project, DependencyGraph graph)
     {

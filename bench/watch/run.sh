@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Measures watch mode: from SIGKILL of the backend's process (the engine's `die` follows within milliseconds) to every
+# dependent answering through its own way of connecting again. Prints p50/p95 per way over N kills.
+#   bench/watch/run.sh [KILLS]   (default 20)
+# Traffic stays inside the project's own network (docker exec into its containers). Bounded: KILLS kills, each
+# waiting at most 30 s.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+kills=${1:-20}
+bash "$root/scripts/engine.sh" >/dev/null 2>&1
+bash "$root/scripts/images.sh" >/dev/null 2>&1
+dotnet build "$root/src/Composer.Cli" -c Release -o "$root/artifacts/composer" --nologo -v quiet >/dev/null
+composer="$root/artifacts/composer/composer"
+cd "$here"
+"$composer" down -t 1 >/dev/null 2>&1 || true
+"$composer" up -d >/dev/null 2>&1
+"$composer" watch --format json > /tmp/bench-watch.jsonl 2>/dev/null &
+watch_pid=$!
+trap '"$composer" down -t 1 >/dev/null 2>&1; kill $watch_pid 2>/dev/null || true' EXIT
+until grep -q 'container(s) running' /tmp/bench-watch.jsonl; do sleep 0.1; done
+
+now_ms() { date +%s%3N; }
+answers_by_name() { docker exec bench-watch-byname-1 wget -qO- -T 1 http://db/ 2>/dev/null | grep -q backend; }
+answers_by_link() { docker exec bench-watch-bylink-1 sh -c 'wget -qO- -T 1 "http://${DATABASE_PORT_80_TCP_ADDR:-database}:${DATABASE_PORT_80_TCP_PORT:-80}/"' 2>/dev/null | grep -q backend; }
+
+names=(); links=()
+for i in $(seq 1 "$kills"); do
+  until answers_by_name && answers_by_link; do sleep 0.05; done
+  pid=$(docker inspect -f '{{.State.Pid}}' bench-watch-db-1)
+  t0=$(now_ms)
+  kill -9 "$pid"
+  # The backend must really be down before "answering again" means anything.
+  while [ "$(docker inspect -f '{{.State.Running}}' bench-watch-db-1 2>/dev/null)" = true ] && [ "$(docker inspect -f '{{.State.Pid}}' bench-watch-db-1)" = "$pid" ]; do sleep 0.01; done
+  deadline=$(( $(now_ms) + 30000 ))
+  n=""; l=""
+  while { [ -z "$n" ] || [ -z "$l" ]; } && [ "$(now_ms)" -lt "$deadline" ]; do
+    [ -z "$n" ] && answers_by_name && n=$(( $(now_ms) - t0 ))
+    [ -z "$l" ] && answers_by_link && l=$(( $(now_ms) - t0 ))
+  done
+  names+=("${n:-30000}"); links+=("${l:-30000}")
+  echo "kill $i: names ${n:-timeout} ms, links ${l:-timeout} ms" >&2
+done
+
+# Nearest-rank percentile: pct P VALUES...
+pct() { local p=$1; shift; printf '%s\n' "$@" | sort -n | awk -v p="$p" '{a[NR]=$1} END {i=int((NR*p+99)/100); if (i<1) i=1; print a[i]}'; }
+echo "kills: $kills"
+for way in names links; do
+  eval "vals=(\"\${${way}[@]}\")"
+  p50=$(pct 50 "${vals[@]}"); p95=$(pct 95 "${vals[@]}")
+  echo "$way: p50 ${p50} ms, p95 ${p95} ms"
+done
+echo "incidents reported by watch: $(grep -c '"incident"' /tmp/bench-watch.jsonl)"
