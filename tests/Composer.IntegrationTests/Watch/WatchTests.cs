@@ -143,6 +143,26 @@ public class WatchTests
     }
 
     [Fact]
+    public async Task A_restart_policy_restart_is_left_to_the_engine_and_the_namespace_sharer_still_relinked()
+    {
+        await using var project = await TestProject.CreateAsync("watch-policy", Backend.Replace(
+            "    expose: [\"80\"]\n", "    expose: [\"80\"]\n    restart: always\n"));
+        await project.RunOkAsync("up", "-d");
+        var sidecar = await project.InspectAsync("sidecar");
+        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+
+        KillFromHost((await project.InspectAsync("db")).State.Pid);
+
+        var incident = await watch.NextIncidentAsync(project.ContainerName("db"));
+        incident.GetProperty("outcome").GetString().Should().Be("restarted by its restart policy");
+        incident.GetProperty("relinked").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("sidecar"));
+        var db = await project.InspectAsync("db");
+        db.RestartCount.Should().Be(1, "the engine restarted it once and Composer did not start it a second time");
+        (await project.InspectAsync("sidecar")).ID.Should().NotBe(sidecar.ID);
+    }
+
+    [Fact]
     public async Task Up_with_watch_converges_then_watches()
     {
         await using var project = await TestProject.CreateAsync("watch-up", Backend);
