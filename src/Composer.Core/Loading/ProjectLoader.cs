@@ -143,7 +143,7 @@ internal static class Profiles
         foreach (var name in options.SelectedServices)
         {
             if (project.Services.TryGetValue(name, out var s)) active.UnionWith(s.Profiles);
-            else diagnostics.Error("profiles.no-such-service", $"no such service: {name}");
+            else diagnostics.Error("profiles.no-such-service", $"no such service: {name}", serviceNodes?.Start);
         }
         bool Enabled(Service s) => s.Profiles.IsEmpty || all || s.Profiles.Any(active.Contains);
         var enabled = project.Services.Where(kv => Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);

@@ -246,13 +246,20 @@ public static class SchemaValidator
         return obj;
     }
 
+    /// <summary>0x / 0o integers; one too large for a long is still a number, so the schema judges it and nothing throws.</summary>
+    private static JValue RadixToJson(string digits, int radix)
+    {
+        var value = System.Numerics.BigInteger.Zero;
+        foreach (var c in digits) value = value * radix + Convert.ToInt32(c.ToString(), 16);
+        return value <= long.MaxValue ? new JValue((long)value) : new JValue((double)value);
+    }
+
     private static JValue ScalarToJson(YScalar s) => s.Kind switch
     {
         ScalarKind.Null => JValue.CreateNull(),
         ScalarKind.Bool => new JValue(s.AsBool()!.Value),
         ScalarKind.Int when long.TryParse(s.Value, out var l) => new JValue(l),
-        ScalarKind.Int => new JValue(s.Value.StartsWith("0x", StringComparison.Ordinal)
-            ? Convert.ToInt64(s.Value[2..], 16) : Convert.ToInt64(s.Value[2..], 8)),
+        ScalarKind.Int => RadixToJson(s.Value[2..], s.Value.StartsWith("0x", StringComparison.Ordinal) ? 16 : 8),
         ScalarKind.Float when double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => new JValue(d),
         ScalarKind.Float => new JValue(double.NaN),
         _ => new JValue(s.Value),

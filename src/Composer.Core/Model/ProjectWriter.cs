@@ -43,10 +43,12 @@ public static class ProjectWriter
         return root;
     }
 
-    public static string ToYaml(Project project, bool escapeDollars = true) =>
-        // YAML 1.1 words (yes, no, on, off) are quoted too, so older parsers read them back as strings.
-        new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases()
-            .WithEventEmitter(next => new NullAsWord(next), where => where.OnBottom()).Build().Serialize(ToTree(project, escapeDollars));
+    public static string ToYaml(Project project, bool escapeDollars = true) => Yaml.Serialize(ToTree(project, escapeDollars));
+
+    // Building a serializer costs far more than using one; it holds no per-call state.
+    // YAML 1.1 words (yes, no, on, off) are quoted too, so older parsers read them back as strings.
+    private static readonly ISerializer Yaml = new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases()
+        .WithEventEmitter(next => new NullAsWord(next), where => where.OnBottom()).Build();
 
     /// <summary>Writes a null as <c>null</c> (as Compose prints <c>default: null</c>) rather than as nothing.</summary>
     private sealed class NullAsWord(YamlDotNet.Serialization.IEventEmitter next) : YamlDotNet.Serialization.EventEmitters.ChainedEventEmitter(next)

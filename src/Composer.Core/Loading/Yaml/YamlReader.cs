@@ -14,6 +14,9 @@ public static class YamlReader
     /// <summary>Upper bound on nodes materialised through aliases, so a "billion laughs" file fails fast.</summary>
     public const int MaxAliasExpansion = 100_000;
 
+    /// <summary>Upper bound on nesting: far beyond any real compose file, well within the stack of every later stage.</summary>
+    public const int MaxDepth = 128;
+
     public static YNode? Parse(string text, string file, DiagnosticBag diagnostics)
     {
         var builder = new Builder(file, diagnostics);
@@ -38,9 +41,20 @@ public static class YamlReader
             diagnostics.Error("yaml.alias-expansion", $"aliases expand to more than {MaxAliasExpansion} nodes", e.At);
             return null;
         }
+        catch (TooDeepException e)
+        {
+            diagnostics.Error("yaml.depth", $"values are nested more than {MaxDepth} levels deep", e.At);
+            return null;
+        }
         catch (YamlException e)
         {
             diagnostics.Add(Describe(text, file, e));
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input; it is still the file's fault, not ours.
+            diagnostics.Error("yaml.syntax", $"invalid YAML: {e.Message.TrimEnd('.')}", builder.LastPosition ?? new SourcePosition(file, 1, 1));
             return null;
         }
     }
@@ -81,16 +95,32 @@ public static class YamlReader
         public SourcePosition At { get; } = at;
     }
 
+    private sealed class TooDeepException(SourcePosition at) : Exception
+    {
+        public SourcePosition At { get; } = at;
+    }
+
     private sealed class Builder(string file, DiagnosticBag diagnostics)
     {
         private readonly Dictionary<string, (YNode Node, int Size)> _anchors = new(StringComparer.Ordinal);
         private readonly Dictionary<YNode, int> _sizes = new(ReferenceEqualityComparer.Instance);
         private long _expanded;
+        private int _depth;
+        public SourcePosition? LastPosition { get; private set; }
 
         public YNode Read(IParser parser)
         {
             var ev = parser.Current ?? throw new YamlException("unexpected end of YAML");
             var at = Pos(file, ev.Start);
+            LastPosition = at;
+            if (_depth >= MaxDepth) throw new TooDeepException(at);
+            _depth++;
+            try { return ReadNode(parser, ev, at); }
+            finally { _depth--; }
+        }
+
+        private YNode ReadNode(IParser parser, ParsingEvent ev, SourcePosition at)
+        {
             switch (ev)
             {
                 case AnchorAlias alias:
