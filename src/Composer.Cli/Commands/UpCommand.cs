@@ -44,9 +44,12 @@ internal static class UpCommand
                 Scale = ParseScale(parse.GetValue(scale) ?? [], project),
             };
             using var engine = await GlobalOptions.ConnectAsync(ct);
+            // Observe and change under the project's lock: two ups at once leave one container per replica.
+            var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
             var observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
             var plan = Planner.PlanUp(project, observed, options);
-            var exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
+            int exit;
+            using (projectLock) exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
             if (exit == ExitCodes.Ok && parse.GetValue(wait) && !options.NoStart)
                 return await WaitAsync(project, options, engine, global, parse, parse.GetValue(waitTimeout), ct);
             if (exit != ExitCodes.Ok || parse.GetValue(detach) || options.NoStart) return exit;
