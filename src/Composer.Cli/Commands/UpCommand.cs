@@ -108,7 +108,7 @@ internal static class Attached
         Console.Error.WriteLine($"Attaching to {string.Join(", ", containers.Select(c => c.Name))}");
         try
         {
-            await LogsCommand.StreamAsync(engine, containers, follow: true, tail: "all", timestamps: false, color: !Console.IsOutputRedirected, cancellationToken);
+            await LogsCommand.StreamAsync(engine, containers, follow: true, tail: "all", timestamps: false, color: !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")), cancellationToken);
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException)
