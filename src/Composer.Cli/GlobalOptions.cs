@@ -16,11 +16,14 @@ public sealed class GlobalOptions
     public Option<string[]> Profile { get; } = new("--profile") { Description = "Specify a profile to enable", Recursive = true, Arity = ArgumentArity.ZeroOrMore };
     public Option<int?> Parallel { get; } = new("--parallel") { Description = "Control max parallelism, -1 for unlimited", Recursive = true };
     public Option<string> Progress { get; } = new("--progress") { Description = "Set type of progress output (auto, tty, plain, json, quiet)", Recursive = true, DefaultValueFactory = _ => "auto" };
+    public Option<string> Ansi { get; } = new("--ansi") { Description = "Control when to print ANSI control characters (\"never\"|\"always\"|\"auto\")", Recursive = true, DefaultValueFactory = _ => "auto" };
 
     public void AddTo(Command root)
     {
         foreach (var o in new Option[] { File, ProjectName, ProjectDirectory, EnvFile, Profile, Parallel, Progress }) root.Add(o);
         Progress.AcceptOnlyFromAmong("auto", "tty", "plain", "json", "quiet");
+        root.Add(Ansi);
+        Ansi.AcceptOnlyFromAmong("never", "always", "auto");
     }
 
     public ProjectOptions ProjectOptions(ParseResult parse, IEnumerable<string>? services = null)

@@ -18,6 +18,7 @@ internal static class DownCommand
         {
             var (name, project) = global.ResolveProject(parse);
             using var engine = await GlobalOptions.ConnectAsync(ct);
+            using var projectLock = await ProjectLock.AcquireAsync(name, ct);
             var observed = await engine.ObserveAsync(new ObserveRequest(name), ct);
             var plan = Planner.PlanDown(project, observed, new DownOptions
             {

@@ -15,6 +15,7 @@ internal static class KillCommand
         var command = new Command("kill", "Force stop service containers") { services, signal, removeOrphans };
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
+            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
             var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
             using (engine)
                 return await PlanRunner.RunAsync(CommandPlanner.PlanKill(observed, wanted, parse.GetValue(signal) ?? "SIGKILL"), engine, global, parse, ct);

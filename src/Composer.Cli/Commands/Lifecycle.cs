@@ -20,5 +20,12 @@ internal static class Lifecycle
         return (engine, await engine.ObserveAsync(new ObserveRequest(name), ct), wanted);
     }
 
+    /// <summary>The project's lock, for the commands that change it (start, stop, restart, kill, rm).</summary>
+    public static Task<ProjectLock> LockAsync(GlobalOptions global, ParseResult parse, CancellationToken ct)
+    {
+        var (name, _) = global.ResolveProject(parse);
+        return ProjectLock.AcquireAsync(name, ct);
+    }
+
     public static TimeSpan? Timeout(ParseResult parse, Option<int?> timeout) => parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null;
 }

@@ -29,7 +29,8 @@ internal static class LogsCommand
             var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = false }, ct);
             var wanted = parse.GetValue(services) ?? [];
             var containers = observed.Containers.Where(c => wanted.Length == 0 || wanted.Contains(c.Service)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-            var color = !parse.GetValue(noColor) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+            var ansi = parse.GetValue(global.Ansi) ?? "auto";
+            var color = !parse.GetValue(noColor) && ansi != "never" && (ansi == "always" || !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
             try
             {
                 await StreamAsync(engine, containers, parse.GetValue(follow), parse.GetValue(tail), parse.GetValue(timestamps), color, ct, prefix: !parse.GetValue(noPrefix));

@@ -13,9 +13,19 @@ internal static class PlanRunner
     {
         foreach (var warning in plan.Warnings) Console.Error.WriteLine($"WARN[0000] {warning}");
         if (plan.IsEmpty) return ExitCodes.Ok;
-        var mode = ProgressPrinter.ResolveMode(parse.GetValue(global.Progress) ?? "auto");
-        var executor = new PlanExecutor(engine, new ProgressPrinter(Console.Error, mode), global.ParallelLimit(parse));
-        var result = await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
+        var ansi = parse.GetValue(global.Ansi) ?? "auto";
+        var mode = ProgressPrinter.ResolveMode(parse.GetValue(global.Progress) ?? "auto", ansi);
+        var sink = ProgressPrinter.Create(mode, ansi);
+        var executor = new PlanExecutor(engine, sink, global.ParallelLimit(parse));
+        ExecutionResult result;
+        try
+        {
+            result = await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (sink is IAsyncDisposable live) await live.DisposeAsync().ConfigureAwait(false);
+        }
         foreach (var warning in result.Warnings) Console.Error.WriteLine($"WARN[0000] {warning}");
         if (result.Succeeded) return ExitCodes.Ok;
         cancellationToken.ThrowIfCancellationRequested();

@@ -14,6 +14,7 @@ internal static class RestartCommand
         var command = new Command("restart", "Restart service containers") { services, timeout };
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
+            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
             var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
             using (engine)
                 return await PlanRunner.RunAsync(CommandPlanner.PlanRestart(observed, wanted, Lifecycle.Timeout(parse, timeout)), engine, global, parse, ct);

@@ -16,6 +16,7 @@ internal static class RmCommand
         var command = new Command("rm", "Removes stopped service containers") { services, force, stop, volumes };
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
+            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
             var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
             using (engine)
             {

@@ -32,6 +32,7 @@ internal static class RunCommand
             var project = global.LoadProject(parse, [svc]);
             if (!project.Services.TryGetValue(svc, out var definition)) throw new UsageException($"no such service: {svc}");
             using var engine = await GlobalOptions.ConnectAsync(ct);
+            var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
             var observed = await engine.ObserveAsync(UpCommand.ObserveRequestFor(project), ct);
 
             // Networks, volumes and (unless --no-deps) dependencies as up would make them, but not the service's own containers.
@@ -46,7 +47,8 @@ internal static class RunCommand
                     if (ops.Any(o => o.Id == id)) continue;
                     ops.Add(new WaitContainer(container, d.Condition) { Id = id, Service = dep, Cause = $"{svc} depends on {dep} ({d.Condition})", After = ops.Any(o => o.Id == $"start:{container}") ? [$"start:{container}"] : [], Required = d.Required });
                 }
-            var exit = await PlanRunner.RunAsync(new Plan(ops, up.Warnings), engine, global, parse, ct);
+            int exit;
+            using (projectLock) exit = await PlanRunner.RunAsync(new Plan(ops, up.Warnings), engine, global, parse, ct);
             if (exit != ExitCodes.Ok) return exit;
 
             var imageId = definition.Image is null ? null : observed.Images.GetValueOrDefault(definition.Image);

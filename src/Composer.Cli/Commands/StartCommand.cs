@@ -13,6 +13,7 @@ internal static class StartCommand
         var command = new Command("start", "Start services") { services };
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
+            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
             var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
             using (engine)
                 return await PlanRunner.RunAsync(CommandPlanner.PlanStart(observed, wanted), engine, global, parse, ct);

@@ -45,9 +45,12 @@ internal static class UpCommand
                 Scale = ParseScale(parse.GetValue(scale) ?? [], project),
             };
             using var engine = await GlobalOptions.ConnectAsync(ct);
+            // Observe and change under the project's lock: two ups at once leave one container per replica.
+            var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
             var observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
             var plan = Planner.PlanUp(project, observed, options);
-            var exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
+            int exit;
+            using (projectLock) exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
             if (exit == ExitCodes.Ok && parse.GetValue(wait) && !options.NoStart)
             {
                 exit = await WaitAsync(project, options, engine, global, parse, parse.GetValue(waitTimeout), ct);
@@ -110,7 +113,7 @@ internal static class Attached
         Console.Error.WriteLine($"Attaching to {string.Join(", ", containers.Select(c => c.Name))}");
         try
         {
-            await LogsCommand.StreamAsync(engine, containers, follow: true, tail: "all", timestamps: false, color: !Console.IsOutputRedirected, cancellationToken);
+            await LogsCommand.StreamAsync(engine, containers, follow: true, tail: "all", timestamps: false, color: !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")), cancellationToken);
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException)

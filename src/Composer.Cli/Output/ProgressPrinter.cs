@@ -42,7 +42,7 @@ public sealed class ProgressPrinter(TextWriter writer, string mode) : IProgressS
         }
     }
 
-    private static (string Kind, string Name, string Running, string Done) Words(Operation op) => op switch
+    internal static (string Kind, string Name, string Running, string Done) Words(Operation op) => op switch
     {
         CreateNetwork o => ("Network", o.Spec.Name, "Creating", "Created"),
         RemoveNetwork o => ("Network", o.Name, "Removing", "Removed"),
@@ -65,9 +65,28 @@ public sealed class ProgressPrinter(TextWriter writer, string mode) : IProgressS
         _ => ("", op.Id, "Working", "Done"),
     };
 
-    public static string ResolveMode(string requested)
+    /// <summary>
+    /// auto: the live view when stderr is a terminal and ANSI is not refused (--ansi never), plain lines otherwise.
+    /// tty with --ansi never is plain too: a live view needs cursor movement.
+    /// </summary>
+    public static string ResolveMode(string requested, string ansi = "auto") => requested switch
     {
-        if (requested != "auto") return requested;
-        return "plain";
-    }
+        "auto" => ansi != "never" && StderrIsTerminal() ? "tty" : "plain",
+        "tty" => ansi == "never" ? "plain" : "tty",
+        _ => requested,
+    };
+
+    private static bool StderrIsTerminal() => !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
+
+    /// <summary>Colour with --ansi always; never with --ansi never; otherwise on a terminal unless NO_COLOR is set.</summary>
+    public static bool UseColor(string ansi) => ansi switch
+    {
+        "always" => true,
+        "never" => false,
+        _ => StderrIsTerminal() && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
+    };
+
+    /// <summary>The sink for a resolved mode; dispose it after the plan ran (the live view draws its last frame).</summary>
+    public static IProgressSink Create(string mode, string ansi) =>
+        mode == "tty" ? new TtyProgress(Console.Error, UseColor(ansi)) : new ProgressPrinter(Console.Error, mode);
 }
