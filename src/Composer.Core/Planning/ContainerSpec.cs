@@ -45,7 +45,20 @@ public sealed record ContainerSpec
     public TimeSpan? StopTimeout { get; init; }
     public ImmutableArray<string> CapAdd { get; init; } = [];
     public ImmutableArray<string> CapDrop { get; init; } = [];
+    /// <summary>
+    /// Dependencies whose addresses go into this container's environment (link variables, <c>ALIAS_PORTS</c>). The
+    /// addresses exist only once the targets run, so the executor resolves them right before create
+    /// (<see cref="Execution.LinkVariables"/>); the plan and the config hash hold only these names, never addresses.
+    /// </summary>
+    public ImmutableArray<LinkTarget> LinkTargets { get; init; } = [];
 }
+
+/// <summary>
+/// A dependency the consumer gets address variables for. <see cref="DockerVariables"/>: Composer writes Docker's
+/// legacy link variables itself (on project networks, where the engine gives only the alias); the discovery
+/// variable <c>ALIAS_PORTS</c> is always written.
+/// </summary>
+public sealed record LinkTarget(string Alias, string Container, bool DockerVariables);
 
 public sealed record NetworkAttachment(string NetworkName, ImmutableArray<string> Aliases, string? Ipv4Address = null, string? Ipv6Address = null);
 

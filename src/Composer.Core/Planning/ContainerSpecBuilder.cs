@@ -4,7 +4,7 @@ using Composer.Core.Model;
 namespace Composer.Core.Planning;
 
 /// <summary>Resolves a service replica to a <see cref="ContainerSpec"/>: engine names for networks, volumes and links.</summary>
-public static class ContainerSpecBuilder
+public static partial class ContainerSpecBuilder
 {
     public const string ComposerVersion = "0.1.0";
 
@@ -79,6 +79,7 @@ public static class ContainerSpecBuilder
             StopTimeout = service.StopGracePeriod,
             CapAdd = service.CapAdd,
             CapDrop = service.CapDrop,
+            LinkTargets = LinkTargetsOf(project, service),
         };
     }
 

@@ -80,6 +80,7 @@ public static class Planner
                     else if (container.ConfigHash != hash) containerCause = "configuration changed";
                     else if (imageId is not null && container.ImageId is not null && container.ImageId != imageId) containerCause = "image changed";
                     else if (container.Name != spec.Name) containerCause = "container name changed";
+                    else if (Execution.LinkVariables.StaleTarget(container, spec, observed) is { } moved) containerCause = $"dependency {moved} has a new address";
                 }
 
                 var createAfter = new List<string>();
@@ -99,6 +100,8 @@ public static class Planner
                     // Links, network_mode and volumes_from name the target container: it must exist first.
                     foreach (var edge in graph.EdgesFrom(name).Where(e => e.Kind != EdgeKind.DependsOn))
                         createAfter.AddRange(createOps.GetValueOrDefault(edge.To) ?? []);
+                    // Link and discovery variables hold the targets' addresses, which exist once the targets run.
+                    createAfter.AddRange(spec.LinkTargets.Select(t => $"start:{t.Container}").Where(id => ops.Any(o => o.Id == id)));
                     var create = new CreateContainer(spec)
                     {
                         Id = $"create:{spec.Name}", Service = name, After = [.. createAfter.Distinct()],

@@ -36,6 +36,8 @@ public sealed class FakeEngine : IEngine
                 Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = c.State,
                 ConfigHash = c.Spec.Labels.GetValueOrDefault(ComposeLabels.ConfigHash), ImageId = c.ImageId,
                 Labels = c.Spec.Labels, Image = c.Spec.Image,
+                Addresses = c.State == ContainerState.Running && c.Spec.PrimaryNetwork is { } n && _address.TryGetValue(c.Spec.Name, out var a)
+                    ? ImmutableSortedDictionary<string, string>.Empty.Add(n.NetworkName, a) : ImmutableSortedDictionary<string, string>.Empty,
             }).OrderBy(c => c.Name, StringComparer.Ordinal).ToImmutableArray();
         return Task.FromResult(new ObservedState
         {
@@ -106,6 +108,7 @@ public sealed class FakeEngine : IEngine
             if (Containers.GetValueOrDefault(link.Split(':')[0])?.State != ContainerState.Running)
                 throw new EngineException($"Cannot link to a non running container: {link}");
         Containers[name] = c with { State = ContainerState.Running };
+        _address[name] = $"10.0.0.{Interlocked.Increment(ref _addresses) + 1}";
     });
 
     public Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken ct) => Call($"stop container {name}", () =>
@@ -118,6 +121,21 @@ public sealed class FakeEngine : IEngine
 
     /// <summary>Lets a test decide when a wait completes (it runs outside the call counter, as a real wait holds no call).</summary>
     public Func<string, string, Task>? WaitHook { get; set; }
+
+    /// <summary>Addresses the fake hands out on start: 10.0.0.N, a new one on every start (as an engine may).</summary>
+    private int _addresses;
+    private readonly ConcurrentDictionary<string, string> _address = new();
+
+    public Task<ContainerEndpoints?> InspectEndpointsAsync(string name, CancellationToken ct)
+    {
+        Calls.Enqueue($"inspect endpoints {name}");
+        if (!Containers.TryGetValue(name, out var c)) return Task.FromResult<ContainerEndpoints?>(null);
+        var running = c.State == ContainerState.Running;
+        var addresses = running && c.Spec.PrimaryNetwork is { } n && _address.TryGetValue(name, out var a)
+            ? ImmutableSortedDictionary<string, string>.Empty.Add(n.NetworkName, a)
+            : ImmutableSortedDictionary<string, string>.Empty;
+        return Task.FromResult<ContainerEndpoints?>(new ContainerEndpoints(name, c.Spec.Service, running, addresses, c.Spec.ExposedPorts));
+    }
 
     public async Task WaitForConditionAsync(string name, string condition, CancellationToken ct)
     {
