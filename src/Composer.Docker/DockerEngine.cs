@@ -78,7 +78,8 @@ public sealed partial class DockerEngine : IEngine, IDisposable
         return new ObservedContainer
         {
             Id = c.ID,
-            Name = (c.Names?.FirstOrDefault() ?? c.ID).TrimStart('/'),
+            // A legacy link's target also lists "/consumer/alias" among its names: its own name has no inner '/'.
+            Name = (c.Names?.FirstOrDefault(n => !n.TrimStart('/').Contains('/')) ?? c.Names?.FirstOrDefault() ?? c.ID).TrimStart('/'),
             Service = labels.GetValueOrDefault(ComposeLabels.Service, ""),
             Number = int.TryParse(labels.GetValueOrDefault(ComposeLabels.ContainerNumber), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1,
             State = c.State ?? "",
@@ -91,8 +92,7 @@ public sealed partial class DockerEngine : IEngine, IDisposable
             OneOff = string.Equals(labels.GetValueOrDefault(ComposeLabels.OneOff), "True", StringComparison.OrdinalIgnoreCase),
             Labels = labels,
             Networks = [.. (c.NetworkSettings?.Networks?.Keys ?? []).Order(StringComparer.Ordinal)],
-            Addresses = (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
-                .Where(kv => !string.IsNullOrEmpty(kv.Value?.IPAddress))
+            Addresses = (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>()).Where(kv => !string.IsNullOrEmpty(kv.Value?.IPAddress))
                 .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.IPAddress, StringComparer.Ordinal),
             Ports = [.. (c.Ports ?? []).Select(p => new ObservedPort(p.PrivatePort, p.Type ?? "tcp", string.IsNullOrEmpty(p.IP) ? null : p.IP, p.PublicPort == 0 ? null : p.PublicPort))],
         };

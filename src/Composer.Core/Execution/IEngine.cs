@@ -25,6 +25,8 @@ public interface IEngine
     Task RestartContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
     /// <summary>Completes when the container meets the depends_on condition; throws <see cref="ConditionFailedException"/> when it never can.</summary>
     Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken);
+    /// <summary>Where the container can be reached now (addresses per network, exposed ports); null when it does not exist.</summary>
+    Task<ContainerEndpoints?> InspectEndpointsAsync(string name, CancellationToken cancellationToken);
 }
 
 /// <summary>Conditions beyond depends_on's, for <c>up --wait</c>.</summary>

@@ -94,7 +94,7 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         CreateVolume o => engine.CreateVolumeAsync(o.Spec, ct),
         RemoveVolume o => engine.RemoveVolumeAsync(o.Name, ct),
         PullImage o => engine.PullImageAsync(o.Image, ct),
-        CreateContainer o => engine.CreateContainerAsync(o.Spec, ct),
+        CreateContainer o => CreateAsync(o.Spec, ct),
         StartContainer o => engine.StartContainerAsync(o.Name, ct),
         StopContainer o => engine.StopContainerAsync(o.Name, o.Timeout, ct),
         RemoveContainer o => engine.RemoveContainerAsync(o.Name, o.RemoveAnonymousVolumes, ct),
@@ -103,4 +103,17 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         RestartContainer o => engine.RestartContainerAsync(o.Name, o.Timeout, ct),
         _ => throw new NotSupportedException($"no executor for {op.GetType().Name}"),
     };
+
+    /// <summary>Link and discovery variables hold addresses, known only now: resolved right before the create.</summary>
+    private async Task CreateAsync(ContainerSpec spec, CancellationToken ct)
+    {
+        if (!spec.LinkTargets.IsEmpty)
+        {
+            var targets = new Dictionary<string, ContainerEndpoints?>(StringComparer.Ordinal);
+            foreach (var container in spec.LinkTargets.Select(t => t.Container).Distinct())
+                targets[container] = await engine.InspectEndpointsAsync(container, ct).ConfigureAwait(false);
+            spec = LinkVariables.Apply(spec, targets);
+        }
+        await engine.CreateContainerAsync(spec, ct).ConfigureAwait(false);
+    }
 }

@@ -52,10 +52,23 @@ public sealed record ContainerSpec
     public long? MemLimit { get; init; }
     /// <summary>Files written into the container after create and before start (secrets and configs without a host file).</summary>
     public ImmutableArray<InjectedFile> Files { get; init; } = [];
+    /// <summary>
+    /// Dependencies whose addresses go into this container's environment (link variables, <c>ALIAS_PORTS</c>). The
+    /// addresses exist only once the targets run, so the executor resolves them right before create
+    /// (<see cref="Execution.LinkVariables"/>); the plan and the config hash hold only these names, never addresses.
+    /// </summary>
+    public ImmutableArray<LinkTarget> LinkTargets { get; init; } = [];
 }
 
 /// <summary>A file the engine copies into a created container: a secret or config whose content is not on the host.</summary>
 public sealed record InjectedFile(string Path, string Content, int Mode = 0x124 /* 0444 */, string? Uid = null, string? Gid = null);
+
+/// <summary>
+/// A dependency the consumer gets address variables for. <see cref="DockerVariables"/>: Composer writes Docker's
+/// legacy link variables itself (on project networks, where the engine gives only the alias); the discovery
+/// variable <c>ALIAS_PORTS</c> is always written.
+/// </summary>
+public sealed record LinkTarget(string Alias, string Container, bool DockerVariables);
 
 public sealed record NetworkAttachment(string NetworkName, ImmutableArray<string> Aliases, string? Ipv4Address = null, string? Ipv6Address = null);
 

@@ -4,7 +4,7 @@ using Composer.Core.Model;
 namespace Composer.Core.Planning;
 
 /// <summary>Resolves a service replica to a <see cref="ContainerSpec"/>: engine names for networks, volumes and links.</summary>
-public static class ContainerSpecBuilder
+public static partial class ContainerSpecBuilder
 {
     public const string ComposerVersion = "0.1.0";
 
@@ -86,6 +86,7 @@ public static class ContainerSpecBuilder
             ShmSize = service.ShmSize,
             MemLimit = service.MemLimit,
             Files = [.. InjectedFiles(service.Secrets, project.Secrets, secret: true), .. InjectedFiles(service.Configs, project.Configs, secret: false)],
+            LinkTargets = LinkTargetsOf(project, service),
         };
     }
 

@@ -41,14 +41,14 @@ public sealed record ObservedContainer
     public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     /// <summary>Engine names of the networks the container is attached to.</summary>
     public ImmutableArray<string> Networks { get; init; } = [];
+    /// <summary>Network name → IPv4 address, while the container runs.</summary>
+    public ImmutableSortedDictionary<string, string> Addresses { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     /// <summary>The engine's status line ("Up 5 minutes", "Exited (1) 2 seconds ago").</summary>
     public string Status { get; init; } = "";
     public string Image { get; init; } = "";
     public string Command { get; init; } = "";
     public DateTimeOffset Created { get; init; }
     public ImmutableArray<ObservedPort> Ports { get; init; } = [];
-    /// <summary>Engine network name → IPv4 address, as the list call reports it.</summary>
-    public ImmutableSortedDictionary<string, string> Addresses { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public bool IsRunning => State is ContainerState.Running or ContainerState.Restarting or ContainerState.Paused;
 }
 

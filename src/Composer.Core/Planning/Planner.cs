@@ -64,7 +64,8 @@ public static class Planner
             // Recreate when the container no longer matches, or as a cascade: a dependent through links, a shared
             // network namespace or volumes_from names the old container, and depends_on restart: true asks for it.
             string? recreateCause = null;
-            var cascade = graph.EdgesFrom(name).FirstOrDefault(e => recreated.Contains(e.To) &&
+            // links, network_mode and volumes_from imply depends_on entries: name the specific edge as the cause.
+            var cascade = graph.EdgesFrom(name).OrderBy(e => e.Kind == EdgeKind.DependsOn ? 1 : 0).FirstOrDefault(e => recreated.Contains(e.To) &&
                 (e.Kind is EdgeKind.Link or EdgeKind.NetworkMode or EdgeKind.VolumesFrom ||
                  e.Kind == EdgeKind.DependsOn && service.DependsOn.TryGetValue(e.To, out var d) && d.Restart));
             if (cascade is not null && !options.NoRecreate) recreateCause = $"dependency {cascade.To} recreated ({KindText(cascade.Kind)})";
@@ -83,6 +84,7 @@ public static class Planner
                     else if (container.ConfigHash != hash) containerCause = "configuration changed";
                     else if (imageId is not null && container.ImageId is not null && container.ImageId != imageId) containerCause = "image changed";
                     else if (container.Name != spec.Name) containerCause = "container name changed";
+                    else if (Execution.LinkVariables.StaleTarget(container, spec, observed) is { } moved) containerCause = $"dependency {moved} has a new address";
                 }
 
                 var createAfter = new List<string>();
@@ -102,6 +104,8 @@ public static class Planner
                     // Links, network_mode and volumes_from name the target container: it must exist first.
                     foreach (var edge in graph.EdgesFrom(name).Where(e => e.Kind != EdgeKind.DependsOn))
                         createAfter.AddRange(createOps.GetValueOrDefault(edge.To) ?? []);
+                    // Link and discovery variables hold the targets' addresses, which exist once the targets run.
+                    createAfter.AddRange(spec.LinkTargets.Select(t => $"start:{t.Container}").Where(id => ops.Any(o => o.Id == id)));
                     var create = new CreateContainer(spec)
                     {
                         Id = $"create:{spec.Name}", Service = name, After = [.. createAfter.Distinct()],

@@ -50,10 +50,10 @@ public class PlannerTests
             create network demo_default  (missing)
             create volume demo_data  (missing)
             create container demo-db-1  (missing)
-            create container demo-app-1  (missing)
             create container demo-web-1  (missing)
             create container demo-worker-1  (missing)
             start container demo-db-1  (created)
+            create container demo-app-1  (missing)
             start container demo-app-1  (created)
             start container demo-web-1  (created)
             start container demo-worker-1  (created)
@@ -91,8 +91,8 @@ public class PlannerTests
             remove container demo-app-1  (dependency db recreated (links))
             remove container demo-db-1  (configuration changed)
             create container demo-db-1  (configuration changed)
-            create container demo-app-1  (dependency db recreated (links))
             start container demo-db-1  (created)
+            create container demo-app-1  (dependency db recreated (links))
             start container demo-app-1  (created)
 
             """.Replace("\r", ""));

@@ -12,7 +12,7 @@ namespace Composer.Core.Tests.TestSupport;
 /// </summary>
 public sealed class FakeEngine : IEngine
 {
-    public sealed record Container(string Id, ContainerSpec Spec, string State, string ImageId, string? Address = null);
+    public sealed record Container(string Id, ContainerSpec Spec, string State, string ImageId);
 
     public ConcurrentDictionary<string, Container> Containers { get; } = new();
     public ConcurrentDictionary<string, NetworkSpec> Networks { get; } = new();
@@ -26,7 +26,6 @@ public sealed class FakeEngine : IEngine
     private int _concurrent;
     private int _maxConcurrent;
     private int _ids;
-    private int _addresses;
 
     public Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
@@ -37,9 +36,8 @@ public sealed class FakeEngine : IEngine
                 Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = c.State,
                 ConfigHash = c.Spec.Labels.GetValueOrDefault(ComposeLabels.ConfigHash), ImageId = c.ImageId,
                 Labels = c.Spec.Labels, Image = c.Spec.Image,
-                Addresses = c.Address is null || c.Spec.PrimaryNetwork is null
-                    ? ImmutableSortedDictionary<string, string>.Empty
-                    : ImmutableSortedDictionary<string, string>.Empty.Add(c.Spec.PrimaryNetwork.NetworkName, c.Address),
+                Addresses = c.State == ContainerState.Running && c.Spec.PrimaryNetwork is { } n && _address.TryGetValue(c.Spec.Name, out var a)
+                    ? ImmutableSortedDictionary<string, string>.Empty.Add(n.NetworkName, a) : ImmutableSortedDictionary<string, string>.Empty,
             }).OrderBy(c => c.Name, StringComparer.Ordinal).ToImmutableArray();
         return Task.FromResult(new ObservedState
         {
@@ -109,8 +107,8 @@ public sealed class FakeEngine : IEngine
         foreach (var link in c.Spec.Links)
             if (Containers.GetValueOrDefault(link.Split(':')[0])?.State != ContainerState.Running)
                 throw new EngineException($"Cannot link to a non running container: {link}");
-        // Like the engine's IPAM, a start may hand out a different address.
-        Containers[name] = c with { State = ContainerState.Running, Address = $"10.0.0.{Interlocked.Increment(ref _addresses)}" };
+        Containers[name] = c with { State = ContainerState.Running };
+        _address[name] = $"10.0.0.{Interlocked.Increment(ref _addresses) + 1}";
     });
 
     public Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken ct) => Call($"stop container {name}", () =>
@@ -133,6 +131,21 @@ public sealed class FakeEngine : IEngine
 
     /// <summary>Lets a test decide when a wait completes (it runs outside the call counter, as a real wait holds no call).</summary>
     public Func<string, string, Task>? WaitHook { get; set; }
+
+    /// <summary>Addresses the fake hands out on start: 10.0.0.N, a new one on every start (as an engine may).</summary>
+    private int _addresses;
+    private readonly ConcurrentDictionary<string, string> _address = new();
+
+    public Task<ContainerEndpoints?> InspectEndpointsAsync(string name, CancellationToken ct)
+    {
+        Calls.Enqueue($"inspect endpoints {name}");
+        if (!Containers.TryGetValue(name, out var c)) return Task.FromResult<ContainerEndpoints?>(null);
+        var running = c.State == ContainerState.Running;
+        var addresses = running && c.Spec.PrimaryNetwork is { } n && _address.TryGetValue(name, out var a)
+            ? ImmutableSortedDictionary<string, string>.Empty.Add(n.NetworkName, a)
+            : ImmutableSortedDictionary<string, string>.Empty;
+        return Task.FromResult<ContainerEndpoints?>(new ContainerEndpoints(name, c.Spec.Service, running, addresses, c.Spec.ExposedPorts));
+    }
 
     public async Task WaitForConditionAsync(string name, string condition, CancellationToken ct)
     {

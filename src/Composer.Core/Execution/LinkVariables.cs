@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Composer.Core.Planning;
+
+namespace Composer.Core.Execution;
+
+/// <summary>Where a container can be reached now: its address on each network it is attached to, and its exposed ports.</summary>
+/// <param name="Addresses">Network name → IPv4 address; empty when the container is not running.</param>
+/// <param name="Ports">Exposed ports as <c>port/proto</c>: the image's, <c>expose</c> and <c>ports</c>.</param>
+public sealed record ContainerEndpoints(string Name, string Service, bool Running,
+    ImmutableSortedDictionary<string, string> Addresses, ImmutableArray<string> Ports);
+
+/// <summary>
+/// Docker's link variables and Composer's discovery variable, computed from where the targets are now. Pure: the
+/// executor asks the engine for <see cref="ContainerEndpoints"/> right before create and calls this.
+/// </summary>
+public static class LinkVariables
+{
+    /// <summary>On a consumer: the address each target had when its variables were written (<c>container=address,…</c>).</summary>
+    public const string AddressesLabel = "io.composer.link-addresses";
+
+    /// <summary>The consumer's spec with the variables added; a variable the file sets itself is never overridden.</summary>
+    public static ContainerSpec Apply(ContainerSpec consumer, IReadOnlyDictionary<string, ContainerEndpoints?> targets)
+    {
+        var declared = consumer.Environment.Select(e => e.Split('=', 2)[0]).ToHashSet(StringComparer.Ordinal);
+        var added = new List<string>();
+        foreach (var target in consumer.LinkTargets)
+            foreach (var variable in For(consumer, target, targets.GetValueOrDefault(target.Container)))
+                if (declared.Add(variable.Split('=', 2)[0])) added.Add(variable);
+        var recorded = string.Join(",", consumer.LinkTargets.Select(t => t.Container).Distinct().Order(StringComparer.Ordinal)
+            .Select(c => $"{c}={(targets.GetValueOrDefault(c) is { } e ? AddressFor(consumer, e) : null)}"));
+        return consumer with
+        {
+            Environment = [.. consumer.Environment.Concat(added).OrderBy(e => e.Split('=', 2)[0], StringComparer.Ordinal)],
+            Labels = consumer.Labels.SetItem(AddressesLabel, recorded),
+        };
+    }
+
+    /// <summary>
+    /// The alias of a target whose address is no longer the one the consumer's variables hold (restarted elsewhere,
+    /// recreated by another command, stopped), or null. The planner recreates such a consumer after the target runs.
+    /// A container without the label (made by another tool) is left alone.
+    /// </summary>
+    public static string? StaleTarget(ObservedContainer consumer, ContainerSpec spec, ObservedState observed)
+    {
+        if (spec.LinkTargets.IsEmpty || !consumer.Labels.TryGetValue(AddressesLabel, out var label)) return null;
+        var recorded = label.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
+            .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
+        foreach (var target in spec.LinkTargets)
+        {
+            var now = observed.Containers.FirstOrDefault(c => c.Name == target.Container) is { IsRunning: true } running
+                ? AddressFor(spec, new ContainerEndpoints(running.Name, running.Service, true, running.Addresses, [])) ?? ""
+                : "";
+            if (recorded.GetValueOrDefault(target.Container, "") != now) return target.Alias;
+        }
+        return null;
+    }
+
+    /// <summary>The variables for one target, in Docker's order; none that carry an address when it has none.</summary>
+    public static IEnumerable<string> For(ContainerSpec consumer, LinkTarget target, ContainerEndpoints? endpoints)
+    {
+        var prefix = Prefix(target.Alias);
+        var address = endpoints is null ? null : AddressFor(consumer, endpoints);
+        var ports = endpoints is null ? [] : Sorted(endpoints.Ports);
+        if (target.DockerVariables)
+        {
+            if (address is not null)
+            {
+                if (ports.Count > 0) yield return $"{prefix}_PORT={ports[0].Proto}://{address}:{ports[0].Port}";
+                foreach (var (port, proto) in ports)
+                {
+                    var p = $"{prefix}_PORT_{port}_{proto.ToUpperInvariant()}";
+                    yield return $"{p}={proto}://{address}:{port}";
+                    yield return $"{p}_ADDR={address}";
+                    yield return $"{p}_PORT={port}";
+                    yield return $"{p}_PROTO={proto}";
+                }
+            }
+            yield return $"{prefix}_NAME=/{consumer.Name}/{target.Alias}";
+        }
+        if (address is not null && ports.Count > 0)
+            yield return $"{prefix}_PORTS={string.Join(",", ports.Select(p => $"{p.Proto}://{address}:{p.Port}"))}";
+    }
+
+    /// <summary>Docker's variable prefix for an alias: upper case, anything but letters and digits as '_'.</summary>
+    public static string Prefix(string alias) =>
+        string.Concat(alias.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
+
+    /// <summary>The target's address on a network the consumer shares with it, else on its first network.</summary>
+    public static string? AddressFor(ContainerSpec consumer, ContainerEndpoints target)
+    {
+        var consumerNetworks = new List<string>();
+        if (consumer.PrimaryNetwork is { } primary) consumerNetworks.Add(primary.NetworkName);
+        consumerNetworks.AddRange(consumer.ExtraNetworks.Select(n => n.NetworkName));
+        if (consumer.NetworkMode is { } mode && !mode.StartsWith("container:", StringComparison.Ordinal)) consumerNetworks.Add(mode);
+        foreach (var network in consumerNetworks)
+            if (target.Addresses.TryGetValue(network, out var shared)) return shared;
+        return target.Addresses.Values.FirstOrDefault();
+    }
+
+    /// <summary>Docker's order: by port number, tcp before other protocols on the same number.</summary>
+    private static List<(int Port, string Proto)> Sorted(IEnumerable<string> ports) =>
+        [.. ports.Select(p => p.Split('/'))
+            .Select(p => (Port: int.Parse(p[0], CultureInfo.InvariantCulture), Proto: p.Length > 1 ? p[1].ToLowerInvariant() : "tcp"))
+            .Distinct()
+            .OrderBy(p => p.Port).ThenBy(p => p.Proto == "tcp" ? 0 : 1).ThenBy(p => p.Proto, StringComparer.Ordinal)];
+}
