@@ -57,6 +57,60 @@ public class WatchTests
     }
 
     [Fact]
+    public async Task A_linked_backend_killed_with_sigkill_gets_its_consumer_recreated_with_variables_for_its_new_address()
+    {
+        // db's first restart waits 5 s, long enough for a squatter to take its freed address, so db comes back elsewhere.
+        await using var project = await TestProject.CreateAsync("watch-link", """
+            services:
+              db:
+                image: composer-busybox:1
+                init: true
+                command: ["sh", "-c", "echo backend > /tmp/index.html && exec httpd -f -p 80 -h /tmp"]
+                expose: ["80"]
+                x-composer:
+                  restart_backoff_initial: 5s
+              app:
+                image: composer-busybox:1
+                init: true
+                links: ["db:database"]
+                command: ["sleep", "2147483647"]
+            """);
+        await project.RunOkAsync("up", "-d");
+        var app = await project.InspectAsync("app");
+        var network = $"{project.Name}_default";
+        var oldAddress = (await project.InspectAsync("db")).NetworkSettings.Networks[network].IPAddress;
+        EnvOf(app).Should().Contain($"DATABASE_PORT_80_TCP_ADDR={oldAddress}");
+        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+
+        KillFromHost((await project.InspectAsync("db")).State.Pid);
+        await Eventually.Until(async () => (await project.InspectAsync("db")).State.Running, running => !running, "db to be down");
+        var client = await Engine.ClientAsync();
+        await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Name = $"{project.Name}-squatter", Image = Engine.BusyboxImage, Cmd = ["sleep", "2147483647"],
+            Labels = new Dictionary<string, string> { ["com.docker.compose.project"] = project.Name, ["com.docker.compose.service"] = "squatter" },
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { Init = true, NetworkMode = network },
+        });
+        await client.Containers.StartContainerAsync($"{project.Name}-squatter", new global::Docker.DotNet.Models.ContainerStartParameters());
+        // The engine hands out the lowest free address: the one db just left. Without that this test proves nothing.
+        (await client.Containers.InspectContainerAsync($"{project.Name}-squatter")).NetworkSettings.Networks[network].IPAddress
+            .Should().Be(oldAddress, "the squatter must take db's old address for db to come back on a new one");
+
+        var incident = await watch.NextIncidentAsync(project.ContainerName("db"));
+        incident.GetProperty("outcome").GetString().Should().Be("restarted");
+        incident.GetProperty("relinked").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("app"));
+        var newAddress = (await project.InspectAsync("db")).NetworkSettings.Networks[network].IPAddress;
+        newAddress.Should().NotBe(oldAddress);
+        var relinked = await project.InspectAsync("app");
+        relinked.ID.Should().NotBe(app.ID);
+        EnvOf(relinked).Should().Contain($"DATABASE_PORT_80_TCP_ADDR={newAddress}").And.Contain("DATABASE_PORT=tcp://" + newAddress + ":80");
+        (await project.ExecAsync("app", "sh", "-c", "wget -qO- http://$DATABASE_PORT_80_TCP_ADDR:$DATABASE_PORT_80_TCP_PORT/")).Output.Should().Contain("backend");
+    }
+
+    private static IList<string> EnvOf(global::Docker.DotNet.Models.ContainerInspectResponse c) => c.Config.Env;
+
+    [Fact]
     public async Task A_removed_container_is_recreated_from_the_model()
     {
         await using var project = await TestProject.CreateAsync("watch-rm", Backend);
