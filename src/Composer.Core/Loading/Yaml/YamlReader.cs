@@ -156,6 +156,7 @@ public static class YamlReader
                 {
                     parser.MoveNext();
                     var entries = new List<YEntry>();
+                    var byKey = new Dictionary<string, YEntry>(StringComparer.Ordinal);
                     var merged = new List<YEntry>();
                     var size = 1;
                     while (!parser.TryConsume<MappingEnd>(out _))
@@ -173,19 +174,20 @@ public static class YamlReader
                             CollectMerge(value, merged);
                             continue;
                         }
-                        var previous = entries.FirstOrDefault(e => e.Key.Value == key.Value);
-                        if (previous is not null)
+                        if (byKey.TryGetValue(key.Value, out var previous))
                         {
                             diagnostics.Error("yaml.duplicate-key",
                                 $"duplicate key '{key.Value}' (first defined at line {previous.Key.Start.Line}, column {previous.Key.Start.Column})",
                                 key.Start);
                             continue;
                         }
-                        entries.Add(new YEntry(key, value));
+                        var entry = new YEntry(key, value);
+                        byKey[key.Value] = entry;
+                        entries.Add(entry);
                     }
                     // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge-key rules).
                     foreach (var m in merged)
-                        if (entries.All(e => e.Key.Value != m.Key.Value)) entries.Add(m);
+                        if (!byKey.ContainsKey(m.Key.Value)) entries.Add(m);
                     return Remember(map.Anchor, new YMapping(at, entries, TagOf(map.Tag)), size);
                 }
                 default:
