@@ -12,11 +12,11 @@ trap 'rm -rf "$work"' EXIT
 
 echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 dotnet build -c Release "$here/LoaderBench.csproj" -v quiet -nologo >/dev/null
-dotnet build -c Release "$root/src/Composer.Cli/Composer.Cli.csproj" -v quiet -nologo >/dev/null
+# The command as users get it from scripts/demo.sh: ReadyToRun.
+dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$root/src/Composer.Cli/Composer.Cli.csproj" -o "$work/composer" -v quiet -nologo >/dev/null
 dotnet "$here/bin/Release/net10.0/LoaderBench.dll" "$work" "$services" 30
 
-cli="$(find "$root/src/Composer.Cli/bin/Release" -name 'composer.dll' -o -name 'Composer.Cli.dll' | head -1)"
-cmd="dotnet $cli -f $work/compose.yaml config -q"
+cmd="$work/composer/composer -f $work/compose.yaml config -q"
 if command -v hyperfine >/dev/null; then
   hyperfine --warmup 3 --runs 20 --style basic "$cmd"
 else

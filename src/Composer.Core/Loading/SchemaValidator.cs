@@ -58,8 +58,28 @@ public static class SchemaValidator
     public static void Validate(YNode document, DiagnosticBag diagnostics)
     {
         var json = ToJson(document, "");
-        var errors = Schema.Value.Validate(json);
-        foreach (var error in errors) Report(error, diagnostics);
+        // Services are most of a large file and independent of each other: validate them against the service
+        // definition in parallel, and the rest of the document with each service body left empty. Errors are
+        // reported in document order, so diagnostics stay deterministic.
+        var services = (json as JObject)?["services"] as JObject;
+        var bodies = services?.Properties().Where(p => p.Value is JObject).Select(p => (Property: p, Body: (JObject)p.Value)).ToList() ?? [];
+        var serviceSchema = Schema.Value.Definitions.TryGetValue("service", out var definition) ? definition : null;
+        if (serviceSchema is null || bodies.Count < 2)
+        {
+            foreach (var error in Schema.Value.Validate(json)) Report(error, diagnostics);
+            return;
+        }
+        var serviceErrors = new ICollection<ValidationError>[bodies.Count];
+        Parallel.For(0, bodies.Count, i => serviceErrors[i] = serviceSchema.Validate(bodies[i].Body));
+        foreach (var (property, body) in bodies)
+        {
+            var placeholder = new JObject();
+            foreach (var origin in body.Annotations<Origin>()) placeholder.AddAnnotation(origin);
+            property.Value = placeholder;
+        }
+        foreach (var error in Schema.Value.Validate(json)) Report(error, diagnostics);
+        foreach (var errors in serviceErrors)
+            foreach (var error in errors) Report(error, diagnostics);
     }
 
     private static void Report(ValidationError error, DiagnosticBag diagnostics)
