@@ -22,12 +22,13 @@ trap '"$composer" down -t 1 >/dev/null 2>&1; kill $watch_pid 2>/dev/null || true
 until grep -q 'container(s) running' /tmp/bench-watch.jsonl; do sleep 0.1; done
 
 now_ms() { date +%s%3N; }
-answers_by_name() { docker exec bench-watch-byname-1 wget -qO- -T 1 http://db/ 2>/dev/null | grep -q backend; }
-answers_by_link() { docker exec bench-watch-bylink-1 sh -c 'wget -qO- -T 1 "http://${DATABASE_PORT_80_TCP_ADDR:-database}:${DATABASE_PORT_80_TCP_PORT:-80}/"' 2>/dev/null | grep -q backend; }
+answers_by_name() { docker exec bench-watch-byname-1 timeout 2 wget -qO- http://db/ 2>/dev/null | grep -q backend; }
+answers_by_link() { docker exec bench-watch-bylink-1 sh -c 'timeout 2 wget -qO- "http://${DATABASE_PORT_80_TCP_ADDR:-database}:${DATABASE_PORT_80_TCP_PORT:-80}/"' 2>/dev/null | grep -q backend; }
 
 names=(); links=()
 for i in $(seq 1 "$kills"); do
   until answers_by_name && answers_by_link; do sleep 0.05; done
+  sleep 1.2   # past restart_backoff_stable_after, so every kill starts from the first back-off step
   pid=$(docker inspect -f '{{.State.Pid}}' bench-watch-db-1)
   t0=$(now_ms)
   kill -9 "$pid"

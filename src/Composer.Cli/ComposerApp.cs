@@ -44,6 +44,8 @@ public static class ComposerApp
         root.Add(ImagesCommand.Create(global));
         root.Add(PlanCommand.Create(global));
         root.Add(GraphCommand.Create(global));
+        root.Add(BuildCommand.Create(global));
+        root.Add(PullCommand.Create(global));
 
         var parse = root.Parse(CommandArgs.Separate(args));
         if (parse.Errors.Count > 0)

@@ -15,6 +15,30 @@ public sealed record ImageSummary(string Id, IReadOnlyList<string> Tags, long Si
 /// <summary>What the everyday commands need beyond the reconciler: kill, restart, exec, top, one-off runs, listings.</summary>
 public sealed partial class DockerEngine
 {
+    /// <summary>
+    /// The engine releases a removed container's network endpoint a moment after the remove call returns; with many
+    /// containers removed at once, removing their network right after can fail with "has active endpoints". Retries
+    /// that one error with backoff, for at most about 15 seconds.
+    /// </summary>
+    private static async Task RetryActiveEndpoints(Func<Task> call, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                return;
+            }
+            catch (EngineException e) when (e.Message.Contains("active endpoints", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+    }
+
     /// <summary>repository and tag (or digest) of an image reference; "latest" when none is given.</summary>
     public static (string Repository, string Tag) ParseReference(string image) => SplitImage(image);
 

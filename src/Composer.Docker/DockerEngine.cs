@@ -159,7 +159,7 @@ public sealed partial class DockerEngine : IEngine, IDisposable
     }, cancellationToken), $"create network {spec.Name}");
 
     public Task RemoveNetworkAsync(string name, CancellationToken cancellationToken) =>
-        IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(name, cancellationToken), $"remove network {name}");
+        RetryActiveEndpoints(() => IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(name, cancellationToken), $"remove network {name}"), cancellationToken);
 
     public Task CreateVolumeAsync(VolumeSpec spec, CancellationToken cancellationToken) => Call(() => _client.Volumes.CreateAsync(new VolumesCreateParameters
     {

@@ -20,11 +20,13 @@ internal static class UpCommand
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Use this timeout in seconds for container shutdown when attached or when containers are already running" };
         var scale = new Option<string[]>("--scale") { Description = "Scale SERVICE to NUM instances (SERVICE=NUM)", Arity = ArgumentArity.ZeroOrMore };
         var watch = new Option<bool>("--watch") { Description = "After converging, keep the project whole: bring crashed containers back and relink their dependents (see `composer watch`)" };
+        var build = new Option<bool>("--build") { Description = "Build images before starting containers" };
+        var noBuild = new Option<bool>("--no-build") { Description = "Don't build an image, even if it's missing" };
         var wait = new Option<bool>("--wait") { Description = "Wait for services to be running|healthy. Implies detached mode." };
         var waitTimeout = new Option<int?>("--wait-timeout") { Description = "Maximum duration in seconds to wait for the project to be running|healthy" };
         var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("up", "Create and start containers");
-        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, wait, waitTimeout, watch }) command.Add(o);
+        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, wait, waitTimeout, build, noBuild, watch }) command.Add(o);
         command.Add(services);
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
@@ -48,6 +50,18 @@ internal static class UpCommand
             // Observe and change under the project's lock: two ups at once leave one container per replica.
             var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
             var observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
+            if (parse.GetValue(build) && parse.GetValue(noBuild)) throw new UsageException("--build and --no-build are incompatible");
+            if (!parse.GetValue(noBuild))
+            {
+                // Images come first (all with --build, the missing ones otherwise), so the plan sees their new ids.
+                var builds = BuildPlanner.PlanBuild(project, options.Services, options.NoDeps, onlyMissing: !parse.GetValue(build), observed.Images);
+                if (!builds.IsEmpty)
+                {
+                    var built = await PlanRunner.RunAsync(builds, engine, global, parse, ct);
+                    if (built != ExitCodes.Ok) return built;
+                    observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
+                }
+            }
             var plan = Planner.PlanUp(project, observed, options);
             int exit;
             using (projectLock) exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
@@ -82,7 +96,7 @@ internal static class UpCommand
 
     public static ObserveRequest ObserveRequestFor(Project project) => new(project.Name)
     {
-        Images = [.. project.Services.Values.Select(s => s.Image).OfType<string>()],
+        Images = [.. project.Services.Values.Where(s => s.Image is not null || s.Build is not null).Select(s => BuildPlanner.ImageOf(project, s)).Distinct()],
         ExternalNetworks = [.. project.Networks.Values.Where(n => n.External).Select(n => n.Name)],
         ExternalVolumes = [.. project.Volumes.Values.Where(v => v.External).Select(v => v.Name)],
     };

@@ -23,6 +23,8 @@ public interface IEngine
     Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken);
     Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken);
     Task RestartContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
+    /// <summary>Builds <paramref name="image"/> from a context directory (tarred honouring .dockerignore).</summary>
+    Task BuildImageAsync(string image, Model.BuildSpec build, CancellationToken cancellationToken);
     /// <summary>Completes when the container meets the depends_on condition; throws <see cref="ConditionFailedException"/> when it never can.</summary>
     Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken);
     /// <summary>Where the container can be reached now (addresses per network, exposed ports); null when it does not exist.</summary>
@@ -52,6 +54,7 @@ public sealed class ImageNotFoundException(string image, string detail, Exceptio
     : EngineException($"image \"{image}\" is not present locally and could not be pulled: {detail}", inner)
 {
     public string Image { get; } = image;
+    public string Detail { get; } = detail;
 }
 
 /// <summary>

@@ -101,6 +101,7 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         WaitContainer o => engine.WaitForConditionAsync(o.Name, o.Condition, ct),
         KillContainer o => engine.KillContainerAsync(o.Name, o.Signal, ct),
         RestartContainer o => engine.RestartContainerAsync(o.Name, o.Timeout, ct),
+        BuildImage o => engine.BuildImageAsync(o.Image, o.Build, ct),
         _ => throw new NotSupportedException($"no executor for {op.GetType().Name}"),
     };
 

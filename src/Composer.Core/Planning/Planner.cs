@@ -57,7 +57,7 @@ public static class Planner
         {
             var service = project.Services[name];
             var hash = ConfigHash.Compute(service);
-            var imageId = service.Image is null ? null : observed.Images.GetValueOrDefault(service.Image);
+            var imageId = observed.Images.GetValueOrDefault(BuildPlanner.ImageOf(project, service));
             var scale = options.Scale.TryGetValue(name, out var s) ? s : service.Scale;
             var existing = byService[name].ToList();
 

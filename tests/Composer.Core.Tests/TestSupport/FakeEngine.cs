@@ -129,6 +129,8 @@ public sealed class FakeEngine : IEngine
         if (Containers.TryGetValue(name, out var c)) Containers[name] = c with { State = ContainerState.Running };
     });
 
+    public Task BuildImageAsync(string image, BuildSpec build, CancellationToken ct) => Call($"build image {image}", () => Images[image] = $"sha256:built-{image}");
+
     /// <summary>Lets a test decide when a wait completes (it runs outside the call counter, as a real wait holds no call).</summary>
     public Func<string, string, Task>? WaitHook { get; set; }
 

@@ -1,0 +1,27 @@
+using Composer.Core.Graph;
+using Composer.Core.Model;
+
+namespace Composer.Core.Planning;
+
+/// <summary>Which images to build before <c>up</c> plans: every selected service with <c>build:</c> (--build, <c>composer build</c>) or only those whose image is missing.</summary>
+public static class BuildPlanner
+{
+    /// <summary>The image a service runs: its <c>image:</c>, or <c>&lt;project&gt;-&lt;service&gt;</c> when it is built without one.</summary>
+    public static string ImageOf(Project project, Service service) => service.Image ?? $"{project.Name}-{service.Name}";
+
+    public static Plan PlanBuild(Project project, IReadOnlyCollection<string> services, bool noDeps, bool onlyMissing, IReadOnlyDictionary<string, string?> localImages)
+    {
+        var graph = DependencyGraph.Build(project);
+        var selected = services.Count == 0 ? project.Services.Keys.ToHashSet(StringComparer.Ordinal)
+            : noDeps ? services.ToHashSet(StringComparer.Ordinal) : graph.WithDependencies(services);
+        var ops = new Dictionary<string, Operation>(StringComparer.Ordinal);
+        foreach (var service in project.Services.Values.Where(s => s.Build is not null && selected.Contains(s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            var image = ImageOf(project, service);
+            if (ops.ContainsKey(image)) continue;
+            if (onlyMissing && localImages.GetValueOrDefault(image) is not null) continue;
+            ops[image] = new BuildImage(image, service.Build!) { Id = $"build:{image}", Service = service.Name, Cause = onlyMissing ? "image not present locally" : "build" };
+        }
+        return new Plan(ops.Values);
+    }
+}
