@@ -22,8 +22,15 @@ trap '"$composer" down -t 1 >/dev/null 2>&1; kill $watch_pid 2>/dev/null || true
 until grep -q 'container(s) running' /tmp/bench-watch.jsonl; do sleep 0.1; done
 
 now_ms() { date +%s%3N; }
-answers_by_name() { docker exec bench-watch-byname-1 timeout 2 wget -qO- http://db/ 2>/dev/null | grep -q backend; }
-answers_by_link() { docker exec bench-watch-bylink-1 sh -c 'timeout 2 wget -qO- "http://${DATABASE_PORT_80_TCP_ADDR:-database}:${DATABASE_PORT_80_TCP_PORT:-80}/"' 2>/dev/null | grep -q backend; }
+# Probes run the consumer's own busybox inside its namespaces (nsenter): the same request a `docker exec` would make,
+# without its few hundred milliseconds of overhead blurring the measurement. A recreated consumer has a new pid.
+pid_of() { docker inspect -f '{{.State.Pid}}' "$1" 2>/dev/null || echo 0; }
+probe() { # CONTAINER SCRIPT
+  local pid; pid=$(pid_of "$1"); [ "$pid" -gt 0 ] || return 1
+  nsenter -t "$pid" -n -m -u -i /bin/timeout 2 /bin/sh -c "$2" 2>/dev/null | grep -q backend
+}
+answers_by_name() { probe bench-watch-byname-1 'wget -qO- http://db/'; }
+answers_by_link() { probe bench-watch-bylink-1 'wget -qO- "http://$(cat /proc/1/environ | tr "\\0" "\\n" | sed -n "s/^DATABASE_PORT_80_TCP_ADDR=//p"):80/"'; }
 
 names=(); links=()
 for i in $(seq 1 "$kills"); do

@@ -44,5 +44,14 @@ public sealed class ProjectLock : IDisposable
         }
     }
 
+    /// <summary>Takes <paramref name="name"/>'s lock if it is free; null if another process holds it.</summary>
+    public static ProjectLock? TryAcquire(string name)
+    {
+        var path = PathFor(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try { return new ProjectLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)); }
+        catch (IOException) { return null; }
+    }
+
     public void Dispose() => _file.Dispose();
 }

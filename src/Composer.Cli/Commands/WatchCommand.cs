@@ -27,9 +27,21 @@ internal static class WatchCommand
 
     public static async Task<int> RunAsync(DockerEngine engine, Project project, bool json, int parallelism, CancellationToken ct)
     {
+        // Two watchers on one project would repair the same incident twice.
+        using var watching = ProjectLock.TryAcquire(project.Name + ".watch");
+        if (watching is null)
+        {
+            Console.Error.WriteLine($"Error: another composer is already watching project \"{project.Name}\" ({ProjectLock.PathFor(project.Name + ".watch")})");
+            return ExitCodes.Failure;
+        }
         var output = new WatchOutput(Console.Out, json, project.Name);
         output.Info($"watching project {project.Name}; Ctrl-C stops watching and leaves the containers running");
-        await new Supervisor(project, engine, engine, output, new SupervisorOptions { Parallelism = parallelism }).RunAsync(ct);
+        var options = new SupervisorOptions
+        {
+            Parallelism = parallelism,
+            ChangeGate = async token => await ProjectLock.AcquireAsync(project.Name, token),
+        };
+        await new Supervisor(project, engine, engine, output, options).RunAsync(ct);
         return ExitCodes.Ok;
     }
 }

@@ -43,6 +43,8 @@ public sealed record SupervisorOptions
     public int Parallelism { get; init; }
     /// <summary>Back-off between attempts to reach the engine's event stream again.</summary>
     public TimeSpan ReconnectCap { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Held around every observe-plan-execute, so a repair never races another command changing the project.</summary>
+    public Func<CancellationToken, Task<IDisposable>>? ChangeGate { get; init; }
 }
 
 /// <summary>
@@ -124,6 +126,7 @@ public sealed class Supervisor
     /// <summary>Lists the project and brings back whatever is missing or not running: nothing is missed across a reconnect.</summary>
     private async Task ResyncAsync(CancellationToken ct)
     {
+        using var gate = await EnterChangeAsync(ct).ConfigureAwait(false);
         var observed = await ObserveAsync(ct).ConfigureAwait(false);
         var plan = Planner.PlanUp(_project, observed, new UpOptions());
         if (!plan.IsEmpty)
@@ -149,6 +152,9 @@ public sealed class Supervisor
         foreach (var c in observed.Containers.Where(c => c.IsRunning)) _known[c.Name] = c;
         return observed;
     }
+
+    private async Task<IDisposable?> EnterChangeAsync(CancellationToken ct) =>
+        _options.ChangeGate is { } gate ? await gate(ct).ConfigureAwait(false) : null;
 
     private RestartBackoff Backoff(string service) => _backoffs.GetOrAdd(service, s =>
         new RestartBackoff(_options.Backoff.WithOverrides(_project.Services.GetValueOrDefault(s)?.Extensions ?? ImmutableSortedDictionary<string, string>.Empty)));
@@ -215,6 +221,7 @@ public sealed class Supervisor
         try
         {
             await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            using var change = await EnterChangeAsync(ct).ConfigureAwait(false);
             var observed = await ObserveAsync(ct).ConfigureAwait(false);
             var current = observed.Containers.FirstOrDefault(c => c.Name == e.ContainerName);
             if (incident.Kind == IncidentKind.Unhealthy && current is { IsRunning: true })
@@ -256,6 +263,7 @@ public sealed class Supervisor
         try
         {
             var recovered = _time.GetElapsedTime(since);
+            using var change = await EnterChangeAsync(ct).ConfigureAwait(false);
             var relink = await RelinkAsync(service, before, ct).ConfigureAwait(false);
             _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified });
         }

@@ -111,6 +111,18 @@ public class WatchTests
     private static IList<string> EnvOf(global::Docker.DotNet.Models.ContainerInspectResponse c) => c.Config.Env;
 
     [Fact]
+    public async Task A_second_watcher_on_the_same_project_is_refused()
+    {
+        await using var project = await TestProject.CreateAsync("watch-twice", Backend);
+        await project.RunOkAsync("up", "-d");
+        await using var first = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+        await first.NextLineAsync(l => l.Contains("container(s) running"), "the first watch to start");
+        var second = await project.RunAsync("watch");
+        second.ExitCode.Should().Be(1, second.ToString());
+        second.Stderr.Should().Contain($"another composer is already watching project \"{project.Name}\"");
+    }
+
+    [Fact]
     public async Task A_removed_container_is_recreated_from_the_model()
     {
         await using var project = await TestProject.CreateAsync("watch-rm", Backend);
