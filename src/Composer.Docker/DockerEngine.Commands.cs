@@ -104,23 +104,4 @@ public sealed partial class DockerEngine
         return (c.NetworkSettings?.Ports ?? new Dictionary<string, IList<global::Docker.DotNet.Models.PortBinding>>())
             .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(string, string)>)[.. (kv.Value ?? []).Select(b => (b.HostIP ?? "", b.HostPort ?? ""))]);
     }
-
-    /// <summary>Engine events for one project's containers, as plain records.</summary>
-    public async IAsyncEnumerable<EngineEvent> ProjectEventsAsync(string project, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var events = Events(new Dictionary<string, IDictionary<string, bool>>
-        {
-            ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true },
-            ["type"] = new Dictionary<string, bool> { ["container"] = true },
-        }, cancellationToken);
-        await foreach (var m in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var attributes = (m.Actor?.Attributes ?? new Dictionary<string, string>()).ToImmutableSortedDictionary(StringComparer.Ordinal);
-            var time = m.TimeNano is > 0 ? DateTimeOffset.UnixEpoch.AddTicks(m.TimeNano.Value / 100) : DateTimeOffset.FromUnixTimeSeconds(m.Time ?? 0);
-            yield return new EngineEvent(time, m.Type ?? "container", m.Action ?? "", m.Actor?.ID ?? "",
-                attributes.GetValueOrDefault(ComposeLabels.Service, ""), attributes);
-        }
-    }
 }
-
-public sealed record EngineEvent(DateTimeOffset Time, string Type, string Action, string Id, string Service, ImmutableSortedDictionary<string, string> Attributes);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Composer.Core.Model;
@@ -9,7 +10,7 @@ namespace Composer.Docker;
 /// <summary>The project's container events, for watch mode.</summary>
 public sealed partial class DockerEngine : IEventSource
 {
-    public async IAsyncEnumerable<Core.Supervision.EngineEvent> StreamAsync(string project, DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EngineEvent> StreamAsync(string project, DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var filters = new Dictionary<string, IDictionary<string, bool>>
         {
@@ -17,7 +18,8 @@ public sealed partial class DockerEngine : IEventSource
             ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true },
         };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = Events(filters, cts.Token, since);
+        // default: only what happens from now on (composer events); a time: replay from there (watch's resync).
+        var reader = Events(filters, cts.Token, since == default ? null : since);
         try
         {
             while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -30,19 +32,20 @@ public sealed partial class DockerEngine : IEventSource
         }
     }
 
-    private static Core.Supervision.EngineEvent? ToEvent(Message m)
+    private static EngineEvent? ToEvent(Message m)
     {
         if (m.Actor?.Attributes is not { } attributes || m.Action is null) return null;
         string? A(string key) => attributes.TryGetValue(key, out var v) ? v : null;
         var time = m.TimeNano is { } ns && ns > 0
             ? DateTimeOffset.FromUnixTimeMilliseconds(ns / 1_000_000)
             : m.Time is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.UtcNow;
-        return new Core.Supervision.EngineEvent(time, m.Action, m.Actor.ID ?? "", A("name") ?? "", A(ComposeLabels.Service) ?? "",
+        return new EngineEvent(time, m.Action, m.Actor.ID ?? "", A("name") ?? "", A(ComposeLabels.Service) ?? "",
             int.TryParse(A(ComposeLabels.ContainerNumber), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1)
         {
             ExitCode = int.TryParse(A("exitCode"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null,
             Signal = A("signal"),
             IsOneOff = string.Equals(A(ComposeLabels.OneOff), "True", StringComparison.OrdinalIgnoreCase),
+            Attributes = attributes.ToImmutableSortedDictionary(StringComparer.Ordinal),
         };
     }
 }

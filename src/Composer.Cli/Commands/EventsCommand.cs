@@ -16,18 +16,18 @@ internal static class EventsCommand
             var (name, _) = global.ResolveProject(parse);
             var wanted = parse.GetValue(services) ?? [];
             using var engine = await GlobalOptions.ConnectAsync(ct);
-            await foreach (var e in engine.ProjectEventsAsync(name, ct))
+            await foreach (var e in engine.StreamAsync(name, default, ct))
             {
                 if (wanted.Length > 0 && !wanted.Contains(e.Service)) continue;
                 var attributes = e.Attributes.Where(kv => !kv.Key.StartsWith("com.docker.compose.", StringComparison.Ordinal) && !kv.Key.StartsWith("io.composer.", StringComparison.Ordinal));
                 if (parse.GetValue(json))
                     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                     {
-                        ["time"] = e.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ"), ["type"] = e.Type, ["action"] = e.Action,
-                        ["id"] = e.Id, ["service"] = e.Service, ["attributes"] = attributes.ToDictionary(kv => kv.Key, kv => kv.Value),
+                        ["time"] = e.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ"), ["type"] = "container", ["action"] = e.Action,
+                        ["id"] = e.ContainerId, ["service"] = e.Service, ["attributes"] = attributes.ToDictionary(kv => kv.Key, kv => kv.Value),
                     }));
                 else
-                    Console.WriteLine($"{e.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff} {e.Type} {e.Action} {e.Id} ({string.Join(", ", attributes.Select(kv => $"{kv.Key}={kv.Value}"))})");
+                    Console.WriteLine($"{e.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff} container {e.Action} {e.ContainerId} ({string.Join(", ", attributes.Select(kv => $"{kv.Key}={kv.Value}"))})");
                 Console.Out.Flush();
             }
             return ExitCodes.Ok;

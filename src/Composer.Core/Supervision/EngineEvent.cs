@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Composer.Core.Supervision;
 
 /// <summary>A container event of the project, as the engine reports it (Docker's action names).</summary>
@@ -6,6 +8,8 @@ public sealed record EngineEvent(DateTimeOffset Time, string Action, string Cont
     public int? ExitCode { get; init; }
     public string? Signal { get; init; }
     public bool IsOneOff { get; init; }
+    /// <summary>Everything the engine attached to the event (the container's labels, name, image, exit code…).</summary>
+    public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 }
 
 /// <summary>The engine's event stream for one project. Ends or throws when the connection drops.</summary>
