@@ -69,6 +69,8 @@ public sealed class Supervisor
     /// <summary>Incidents left to the engine's restart policy, waiting for the container's start: container → (report so far, started at).</summary>
     private readonly ConcurrentDictionary<string, (IncidentReport Report, long Since, ObservedContainer? Before)> _awaitingPolicy = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ObservedContainer> _known = new(StringComparer.Ordinal);
+    /// <summary>When each container last emitted <c>start</c>: tells a real comeback from a list that lags the event.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastStart = new(StringComparer.Ordinal);
     private readonly List<Task> _work = [];
 
     public Supervisor(Project project, IEngine engine, IEventSource events, IWatchOutput output, SupervisorOptions? options = null, TimeProvider? time = null)
@@ -166,6 +168,7 @@ public sealed class Supervisor
         switch (verdict)
         {
             case Verdict.Started:
+                _lastStart[e.ContainerName] = e.Time;
                 Backoff(e.Service).MarkRunning(e.Time);
                 if (_awaitingPolicy.TryRemove(e.ContainerName, out var waiting))
                     Track(() => FinishAfterPolicyRestartAsync(service, e.ContainerName, waiting.Report, waiting.Since, waiting.Before, ct));
@@ -222,8 +225,8 @@ public sealed class Supervisor
         {
             await Task.Delay(delay, _time, ct).ConfigureAwait(false);
             using var change = await EnterChangeAsync(ct).ConfigureAwait(false);
-            var observed = await ObserveAsync(ct).ConfigureAwait(false);
-            var current = observed.Containers.FirstOrDefault(c => c.Name == e.ContainerName);
+            var (observed, current) = await ObserveConsistentAsync(e, incident.Kind, ct).ConfigureAwait(false);
+            var startedSince = _lastStart.TryGetValue(e.ContainerName, out var lastStart) && lastStart > e.Time;
             if (incident.Kind == IncidentKind.Unhealthy && current is { IsRunning: true })
             {
                 await RunPlanAsync(new Plan([
@@ -231,7 +234,7 @@ public sealed class Supervisor
                     new StartContainer(current.Name) { Id = $"start:{current.Name}", Cause = "unhealthy", Service = service.Name, After = [$"stop:{current.Name}"] },
                 ]), ct).ConfigureAwait(false);
             }
-            else if (current is { IsRunning: true })
+            else if (current is { IsRunning: true } && (startedSince || current.Id != e.ContainerId))
             {
                 // Someone (or something) already brought it back: just relink.
                 report = report with { Outcome = "already running" };
@@ -255,6 +258,30 @@ public sealed class Supervisor
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The engine emits <c>die</c> and <c>destroy</c> before its container list shows them (the list reads a replica
+    /// that lags, more so under load). Observe until the list agrees with the event or the container started again,
+    /// within a bound, so a lagging list is never taken for a container that came back.
+    /// </summary>
+    private async Task<(ObservedState Observed, ObservedContainer? Current)> ObserveConsistentAsync(EngineEvent e, IncidentKind kind, CancellationToken ct)
+    {
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var observed = await ObserveAsync(ct).ConfigureAwait(false);
+            var current = observed.Containers.FirstOrDefault(c => c.Name == e.ContainerName);
+            var startedSince = _lastStart.TryGetValue(e.ContainerName, out var t) && t > e.Time;
+            var consistent = startedSince || current is null || current.Id != e.ContainerId || kind switch
+            {
+                IncidentKind.Crashed => !current.IsRunning,
+                IncidentKind.Removed => false,
+                _ => true,
+            };
+            if (consistent || _time.GetUtcNow() > deadline) return (observed, current);
+            await Task.Delay(TimeSpan.FromMilliseconds(25), _time, ct).ConfigureAwait(false);
         }
     }
 

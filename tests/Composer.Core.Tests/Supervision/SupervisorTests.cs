@@ -82,6 +82,22 @@ public class SupervisorTests
     }
 
     [Fact]
+    public async Task A_container_list_that_lags_the_die_event_is_not_taken_for_a_comeback()
+    {
+        var (engine, events, output, run, stop) = await StartAsync();
+        var c = engine.Containers["demo-db-1"];
+        // The event arrives while the list still says "running"; the list catches up a few looks later.
+        engine.ReportRunningFor["demo-db-1"] = 3;
+        await events.Channel.Writer.WriteAsync(Die(engine, "demo-db-1"));
+
+        var report = await output.NextAsync();
+        report.Outcome.Should().Be("restarted");
+        engine.Calls.Count(call => call == "start container demo-db-1").Should().Be(2, "the first up, then the supervisor");
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task A_removed_container_is_recreated_from_the_model()
     {
         var (engine, events, output, run, stop) = await StartAsync();

@@ -27,13 +27,23 @@ public sealed class FakeEngine : IEngine
     private int _maxConcurrent;
     private int _ids;
 
+    /// <summary>Container name → how many more observations still report it running (the engine's list lagging an event).</summary>
+    public ConcurrentDictionary<string, int> ReportRunningFor { get; } = new();
+
+    private string ReportedState(Container c)
+    {
+        if (!ReportRunningFor.TryGetValue(c.Spec.Name, out var left) || left <= 0) return c.State;
+        ReportRunningFor[c.Spec.Name] = left - 1;
+        return ContainerState.Running;
+    }
+
     public Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
         var containers = Containers.Values
             .Where(c => c.Spec.Labels.GetValueOrDefault(ComposeLabels.Project) == request.Project)
             .Select(c => new ObservedContainer
             {
-                Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = c.State,
+                Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = ReportedState(c),
                 ConfigHash = c.Spec.Labels.GetValueOrDefault(ComposeLabels.ConfigHash), ImageId = c.ImageId,
                 Labels = c.Spec.Labels, Image = c.Spec.Image,
                 Addresses = c.State == ContainerState.Running && c.Spec.PrimaryNetwork is { } n && _address.TryGetValue(c.Spec.Name, out var a)
