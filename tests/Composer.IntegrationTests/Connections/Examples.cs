@@ -42,6 +42,22 @@ public static class Examples
         return result;
     }
 
+    /// <summary>Runs the example's own build-images.sh, as scripts/demo.sh does; bounded (the first run may take minutes).</summary>
+    public static async Task RunBuildScriptAsync(string example)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Folder(example), "build-images.sh")])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw new TimeoutException($"{example}/build-images.sh did not finish in 10 minutes"); }
+        process.ExitCode.Should().Be(0, $"{example}/build-images.sh failed:\n{await stdout}\n{await stderr}");
+    }
+
     /// <summary>A loopback TCP port nothing listens on now (and, when <paramref name="count"/> &gt; 1, the next ones too).</summary>
     public static int FreeLoopbackPort(int count = 1)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Composer.IntegrationTests.Support;
 using Docker.DotNet;
 
@@ -15,7 +14,7 @@ public class NodePostgresTests
     [Fact]
     public async Task App_prints_Hello_world_from_postgres_the_data_survives_down_and_up_and_down_v_removes_it()
     {
-        await BuildImagesAsync();
+        await Examples.RunBuildScriptAsync("node-postgres");
         await using var project = await Examples.CopyAsync("node-postgres", "nodepg");
         var none = new Dictionary<string, string>();
         await project.RunOkAsync(none, "up", "-d");
@@ -42,21 +41,5 @@ public class NodePostgresTests
         await project.RunOkAsync(none, "up", "-d");
         var fresh = await Eventually.Until(() => project.LogsAsync("app"), l => l.Contains("Hello world") || l.Contains("never answered"), "the app after down -v", Slow);
         fresh.Should().Contain("Hello world").And.NotContain("still here");
-    }
-
-    /// <summary>Runs the example's own build script, as scripts/demo.sh does; bounded.</summary>
-    private static async Task BuildImagesAsync()
-    {
-        var psi = new ProcessStartInfo("bash", [Path.Combine(Examples.Folder("node-postgres"), "build-images.sh")])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try { await process.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw new TimeoutException("build-images.sh did not finish in 10 minutes"); }
-        process.ExitCode.Should().Be(0, $"build-images.sh failed:\n{await stdout}\n{await stderr}");
     }
 }
