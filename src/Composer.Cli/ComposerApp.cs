@@ -27,6 +27,7 @@ public static class ComposerApp
         root.Add(PsCommand.Create(global));
         root.Add(ConfigCommand.Create(global));
         root.Add(LogsCommand.Create(global));
+        root.Add(EndpointsCommand.Create(global));
         root.Add(VersionCommand.Create());
 
         var parse = root.Parse(args);
