@@ -14,7 +14,7 @@ namespace Composer.Ambassador;
 /// </summary>
 public sealed class Proxy
 {
-    private readonly AmbassadorOptions options;
+    internal readonly AmbassadorOptions options;
     private readonly TextWriter log;
     private readonly ResiliencePipeline _connect;
 
@@ -71,22 +71,129 @@ public sealed class Proxy
     {
         using (client)
         {
-            Socket upstream;
             try
             {
-                upstream = await _connect.ExecuteAsync(static async (state, ct) => await state.Self.ConnectAsync(ct).ConfigureAwait(false), (Self: this, Id: id), cancellationToken).ConfigureAwait(false);
+                await new Connection(this, client, id).RunAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or TimeoutRejectedException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or TimeoutRejectedException or OperationCanceledException or ObjectDisposedException or IOException)
             {
-                Log($"#{id}: giving up on {options.TargetHost}:{options.TargetPort}: {e.Message}");
-                return;
+                Log($"#{id}: closed: {e.Message}");
             }
-            using (upstream)
+        }
+    }
+
+    /// <summary>Connects to the target through the retry pipeline (bounded by RetryFor).</summary>
+    private ValueTask<Socket> ConnectWithRetryAsync(CancellationToken cancellationToken) =>
+        _connect.ExecuteAsync(static async (self, ct) => await self.ConnectAsync(ct).ConfigureAwait(false), this, cancellationToken);
+
+    /// <summary>
+    /// One client connection. Until the target's first answer byte, what the client sent is kept (up to
+    /// <see cref="ReplayLimit"/> bytes): when the target goes away before answering (killed mid-request, closed by a
+    /// restart), the ambassador connects again, with the same retry, and replays it, so the client sees a delay. Once
+    /// the target has answered, bytes are only copied: a target lost then ends the connection.
+    /// </summary>
+    private sealed class Connection(Proxy proxy, Socket client, int id)
+    {
+        public const int ReplayLimit = 64 * 1024;
+        private const int MaxReplays = 5;
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private readonly MemoryStream _sent = new();
+        private Socket? _upstream;
+        private bool _answered;
+        private bool _replayable = true;
+        private bool _clientDone;
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _upstream = await proxy.ConnectWithRetryAsync(cts.Token).ConfigureAwait(false);
+            try
             {
-                var up = PumpAsync(client, upstream, cancellationToken);
-                var down = PumpAsync(upstream, client, cancellationToken);
-                await Task.WhenAll(up, down).ConfigureAwait(false);
+                var fromClient = FromClientAsync(cts.Token);
+                var toClient = ToClientAsync(cts.Token);
+                var first = await Task.WhenAny(fromClient, toClient).ConfigureAwait(false);
+                if (first.IsFaulted || first == toClient) await cts.CancelAsync().ConfigureAwait(false);
+                try { await Task.WhenAll(fromClient, toClient).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
             }
+            finally
+            {
+                _upstream?.Dispose();
+            }
+        }
+
+        private async Task FromClientAsync(CancellationToken ct)
+        {
+            var buffer = new byte[16 * 1024];
+            while (true)
+            {
+                var read = await client.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+                await _gate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    if (read == 0)
+                    {
+                        _clientDone = true;
+                        TryShutdownSend(_upstream!);
+                        return;
+                    }
+                    if (!_answered && _replayable)
+                    {
+                        if (_sent.Length + read <= ReplayLimit) _sent.Write(buffer, 0, read);
+                        else _replayable = false;
+                    }
+                    try { await _upstream!.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct).ConfigureAwait(false); }
+                    catch (SocketException) when (!_answered && _replayable) { /* the answer side reconnects and replays */ }
+                }
+                finally { _gate.Release(); }
+            }
+        }
+
+        private async Task ToClientAsync(CancellationToken ct)
+        {
+            var buffer = new byte[16 * 1024];
+            var replays = 0;
+            while (true)
+            {
+                int read;
+                try { read = await _upstream!.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false); }
+                catch (SocketException) when (!_answered) { read = -1; }
+                if (read > 0)
+                {
+                    if (!_answered)
+                    {
+                        await _gate.WaitAsync(ct).ConfigureAwait(false);
+                        _answered = true;
+                        _sent.SetLength(0);
+                        _gate.Release();
+                    }
+                    await client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct).ConfigureAwait(false);
+                    continue;
+                }
+                if (_answered || !_replayable || replays >= MaxReplays || (read == 0 && _clientDone && _sent.Length == 0))
+                {
+                    TryShutdownSend(client);
+                    return;
+                }
+                // The target went away before answering: connect again and replay what the client sent.
+                replays++;
+                proxy.Log($"#{id}: {proxy.options.TargetHost}:{proxy.options.TargetPort} went away before answering; connecting again to replay {_sent.Length} bytes");
+                var fresh = await proxy.ConnectWithRetryAsync(ct).ConfigureAwait(false);
+                await _gate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    _upstream!.Dispose();
+                    _upstream = fresh;
+                    if (_sent.Length > 0) await fresh.SendAsync(_sent.GetBuffer().AsMemory(0, (int)_sent.Length), SocketFlags.None, ct).ConfigureAwait(false);
+                    if (_clientDone) TryShutdownSend(fresh);
+                }
+                finally { _gate.Release(); }
+            }
+        }
+
+        private static void TryShutdownSend(Socket socket)
+        {
+            try { socket.Shutdown(SocketShutdown.Send); } catch (SocketException) { } catch (ObjectDisposedException) { }
         }
     }
 
@@ -118,29 +225,7 @@ public sealed class Proxy
         throw last!;
     }
 
-    /// <summary>Copies one direction until its end, then half-closes the other side so the peer sees the end too.</summary>
-    private static async Task PumpAsync(Socket from, Socket to, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            while (true)
-            {
-                var read = await from.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                if (read == 0) break;
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            }
-            to.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // One side went away: closing both (by the callers' using) ends the other direction.
-            try { to.Shutdown(SocketShutdown.Both); } catch (Exception) { }
-            try { from.Shutdown(SocketShutdown.Both); } catch (Exception) { }
-        }
-    }
-
-    private void Log(string message)
+    internal void Log(string message)
     {
         lock (log) { log.WriteLine($"ambassador: {message}"); log.Flush(); }
     }
