@@ -56,7 +56,7 @@ internal static class EndpointsCommand
                     : r.Endpoints.Addresses.Select(a => new[]
                     {
                         r.Container.Service, r.Container.Name, a.Key, a.Value,
-                        string.Join(",", Urls(a.Value, r.Endpoints.Ports)),
+                        string.Join(",", LinkVariables.Endpoints(a.Value, r.Endpoints.Ports)),
                     })));
             return ExitCodes.Ok;
         }));
@@ -65,12 +65,6 @@ internal static class EndpointsCommand
 
     private sealed record Row(ObservedContainer Container, ContainerEndpoints Endpoints)
     {
-        public IEnumerable<string> Urls() => Endpoints.Addresses.Values.Distinct().SelectMany(a => EndpointsCommand.Urls(a, Endpoints.Ports));
+        public IEnumerable<string> Urls() => Endpoints.Addresses.Values.Distinct().SelectMany(a => LinkVariables.Endpoints(a, Endpoints.Ports));
     }
-
-    /// <summary>proto://address:port for each port, in the order of the ALIAS_PORTS variable.</summary>
-    private static IEnumerable<string> Urls(string address, IEnumerable<string> ports) =>
-        ports.Select(p => p.Split('/')).Select(p => (Port: int.Parse(p[0]), Proto: p.Length > 1 ? p[1] : "tcp"))
-            .OrderBy(p => p.Port).ThenBy(p => p.Proto == "tcp" ? 0 : 1)
-            .Select(p => $"{p.Proto}://{address}:{p.Port}");
 }

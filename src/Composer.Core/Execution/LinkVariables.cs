@@ -79,8 +79,12 @@ public static class LinkVariables
             yield return $"{prefix}_NAME=/{consumer.Name}/{target.Alias}";
         }
         if (address is not null && ports.Count > 0)
-            yield return $"{prefix}_PORTS={string.Join(",", ports.Select(p => $"{p.Proto}://{address}:{p.Port}"))}";
+            yield return $"{prefix}_PORTS={string.Join(",", Endpoints(address, endpoints!.Ports))}";
     }
+
+    /// <summary><c>proto://address:port</c> for each port, in Docker's order: the value of <c>ALIAS_PORTS</c>.</summary>
+    public static IEnumerable<string> Endpoints(string address, IEnumerable<string> ports) =>
+        Sorted(ports).Select(p => $"{p.Proto}://{address}:{p.Port}");
 
     /// <summary>Docker's variable prefix for an alias: upper case, anything but letters and digits as '_'.</summary>
     public static string Prefix(string alias) =>
