@@ -48,7 +48,10 @@ public static class LinkVariables
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
         foreach (var target in spec.LinkTargets)
         {
-            var now = observed.Containers.FirstOrDefault(c => c.Name == target.Container) is { IsRunning: true } running
+            var observedTarget = observed.Containers.FirstOrDefault(c => c.Name == target.Container);
+            // An external container is not observed (it has no project label); unless it is a project container after all.
+            if (target.External && observedTarget is null) continue;
+            var now = observedTarget is { IsRunning: true } running
                 ? AddressFor(spec, new ContainerEndpoints(running.Name, running.Service, true, running.Addresses, [])) ?? ""
                 : "";
             if (recorded.GetValueOrDefault(target.Container, "") != now) return target.Alias;
