@@ -18,6 +18,7 @@ if docker image inspect "$base" >/dev/null 2>&1; then
 else
   if ! command -v mmdebstrap >/dev/null; then
     log "installing mmdebstrap"
+    as_root apt-get update -qq >/dev/null
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
   fi
   work=$(mktemp -d)
