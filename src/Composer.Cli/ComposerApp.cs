@@ -28,6 +28,7 @@ public static class ComposerApp
         root.Add(PsCommand.Create(global));
         root.Add(ConfigCommand.Create(global));
         root.Add(LogsCommand.Create(global));
+        root.Add(EndpointsCommand.Create(global));
         root.Add(WatchCommand.Create(global));
         root.Add(VersionCommand.Create());
         root.Add(StartCommand.Create(global));

@@ -48,7 +48,10 @@ public static class LinkVariables
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
         foreach (var target in spec.LinkTargets)
         {
-            var now = observed.Containers.FirstOrDefault(c => c.Name == target.Container) is { IsRunning: true } running
+            var observedTarget = observed.Containers.FirstOrDefault(c => c.Name == target.Container);
+            // An external container is not observed (it has no project label); unless it is a project container after all.
+            if (target.External && observedTarget is null) continue;
+            var now = observedTarget is { IsRunning: true } running
                 ? AddressFor(spec, new ContainerEndpoints(running.Name, running.Service, true, running.Addresses, [])) ?? ""
                 : "";
             if (recorded.GetValueOrDefault(target.Container, "") != now) return target.Alias;
@@ -79,8 +82,12 @@ public static class LinkVariables
             yield return $"{prefix}_NAME=/{consumer.Name}/{target.Alias}";
         }
         if (address is not null && ports.Count > 0)
-            yield return $"{prefix}_PORTS={string.Join(",", ports.Select(p => $"{p.Proto}://{address}:{p.Port}"))}";
+            yield return $"{prefix}_PORTS={string.Join(",", Endpoints(address, endpoints!.Ports))}";
     }
+
+    /// <summary><c>proto://address:port</c> for each port, in Docker's order: the value of <c>ALIAS_PORTS</c>.</summary>
+    public static IEnumerable<string> Endpoints(string address, IEnumerable<string> ports) =>
+        Sorted(ports).Select(p => $"{p.Proto}://{address}:{p.Port}");
 
     /// <summary>Docker's variable prefix for an alias: upper case, anything but letters and digits as '_'.</summary>
     public static string Prefix(string alias) =>

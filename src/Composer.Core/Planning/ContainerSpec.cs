@@ -66,9 +66,10 @@ public sealed record InjectedFile(string Path, string Content, int Mode = 0x124 
 /// <summary>
 /// A dependency the consumer gets address variables for. <see cref="DockerVariables"/>: Composer writes Docker's
 /// legacy link variables itself (on project networks, where the engine gives only the alias); the discovery
-/// variable <c>ALIAS_PORTS</c> is always written.
+/// variable <c>ALIAS_PORTS</c> is always written. <see cref="External"/>: not the project's (external_links), so not
+/// among what the planner observes.
 /// </summary>
-public sealed record LinkTarget(string Alias, string Container, bool DockerVariables);
+public sealed record LinkTarget(string Alias, string Container, bool DockerVariables, bool External = false);
 
 public sealed record NetworkAttachment(string NetworkName, ImmutableArray<string> Aliases, string? Ipv4Address = null, string? Ipv6Address = null);
 

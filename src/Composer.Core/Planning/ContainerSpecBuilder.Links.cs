@@ -21,7 +21,7 @@ public static partial class ContainerSpecBuilder
         foreach (var external in service.ExternalLinks)
         {
             var parts = external.Split(':', 2);
-            targets.Add(new LinkTarget(parts.Length == 2 ? parts[1] : parts[0], parts[0], composerWritesLinkVariables));
+            targets.Add(new LinkTarget(parts.Length == 2 ? parts[1] : parts[0], parts[0], composerWritesLinkVariables, External: true));
         }
         // A linked service already has its targets above (links imply a depends_on entry too).
         foreach (var (name, dependency) in service.DependsOn.Where(d => d.Value.Restart && project.Services.ContainsKey(d.Key) && service.Links.All(l => l.Service != d.Key)))

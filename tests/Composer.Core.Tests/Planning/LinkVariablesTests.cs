@@ -128,6 +128,23 @@ public class LinkVariablesTests
         (await PlanText(project, engine)).Should().Be("nothing to do\n");
     }
 
+    [Fact]
+    public async Task An_external_link_gets_the_variables_and_a_second_up_leaves_the_consumer_alone()
+    {
+        var engine = new FakeEngine();
+        await engine.CreateContainerAsync(new ContainerSpec
+        {
+            Name = "shared-db", Service = "db", Image = "x", PrimaryNetwork = new NetworkAttachment("demo_default", []), ExposedPorts = ["5432/tcp"],
+            Labels = System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add(ComposeLabels.Project, "other"),
+        }, default);
+        await engine.StartContainerAsync("shared-db", default);
+        var project = TestProjects.Load("services:\n  app:\n    image: x\n    external_links: [\"shared-db:shared\"]\n");
+        await UpAsync(project, engine);
+        var address = (await engine.InspectEndpointsAsync("shared-db", default))!.Addresses.Values.Single();
+        Env(engine, "demo-app-1").Should().Contain("SHARED_PORT_5432_TCP_ADDR", address).And.Contain("SHARED_PORTS", $"tcp://{address}:5432");
+        (await PlanText(project, engine)).Should().Be("nothing to do\n", "an external target is not observed, so it is not taken for gone");
+    }
+
     private static async Task<string> PlanText(Project project, FakeEngine engine) =>
         Planner.PlanUp(project, await engine.ObserveAsync(Request(project), default), new UpOptions()).ToString();
 

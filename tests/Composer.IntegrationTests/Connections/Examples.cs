@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Composer.IntegrationTests.Support;
+using Docker.DotNet.Models;
 
 namespace Composer.IntegrationTests.Connections;
 
@@ -40,6 +41,46 @@ public static class Examples
         var result = await ComposerCli.RunAsync(project.Directory, ["-p", project.Name, .. args], env);
         result.ExitCode.Should().Be(0, result.ToString());
         return result;
+    }
+
+    /// <summary>Runs the example's own build-images.sh, as scripts/demo.sh does; bounded (the first run may take minutes).</summary>
+    public static async Task RunBuildScriptAsync(string example)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Folder(example), "build-images.sh")])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw new TimeoutException($"{example}/build-images.sh did not finish in 10 minutes"); }
+        process.ExitCode.Should().Be(0, $"{example}/build-images.sh failed:\n{await stdout}\n{await stderr}");
+    }
+
+    /// <summary>
+    /// Stops the service's container and starts it again on a different address of <paramref name="network"/>: while
+    /// it is stopped, a placeholder container of this project (removed with it) takes a free address, its old one on
+    /// an engine that hands out the lowest free address. Returns (old, new) addresses, which are checked to differ.
+    /// Returns the placeholder's id too, for a test that wants to free its address again.
+    /// </summary>
+    public static async Task<(string Old, string New, string Placeholder)> RestartOnNewAddressAsync(this TestProject project, string service, string network)
+    {
+        var docker = await Engine.ClientAsync();
+        var old = (await project.InspectAsync(service)).NetworkSettings.Networks[network].IPAddress;
+        await docker.Containers.StopContainerAsync(project.ContainerName(service), new ContainerStopParameters { WaitBeforeKillSeconds = 1 });
+        var placeholder = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = $"{project.Name}-placeholder", Image = Engine.BusyboxImage, Cmd = ["sleep", "600"],
+            Labels = new Dictionary<string, string> { ["com.docker.compose.project"] = project.Name },
+            HostConfig = new HostConfig { NetworkMode = network, Init = true },
+        });
+        await docker.Containers.StartContainerAsync(placeholder.ID, new ContainerStartParameters());
+        await docker.Containers.StartContainerAsync(project.ContainerName(service), new ContainerStartParameters());
+        var now = (await project.InspectAsync(service)).NetworkSettings.Networks[network].IPAddress;
+        now.Should().NotBe(old, $"{service} must come back on a new address for the test to mean anything");
+        return (old, now, placeholder.ID);
     }
 
     /// <summary>A loopback TCP port nothing listens on now (and, when <paramref name="count"/> &gt; 1, the next ones too).</summary>

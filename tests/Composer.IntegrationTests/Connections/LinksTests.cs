@@ -48,18 +48,7 @@ public class LinksTests
         // meanwhile): app's variables now hold an address db no longer has, so the next `up` recreates app, after db
         // runs, with db's current address.
         var appId = (await project.InspectAsync("app")).ID;
-        var docker = await Engine.ClientAsync();
-        await docker.Containers.StopContainerAsync(project.ContainerName("db"), new ContainerStopParameters { WaitBeforeKillSeconds = 1 });
-        var placeholder = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Name = $"{project.Name}-placeholder", Image = Engine.BusyboxImage, Cmd = ["sleep", "600"],
-            Labels = new Dictionary<string, string> { ["com.docker.compose.project"] = project.Name },
-            HostConfig = new HostConfig { NetworkMode = network, Init = true },
-        });
-        await docker.Containers.StartContainerAsync(placeholder.ID, new ContainerStartParameters());
-        await docker.Containers.StartContainerAsync(project.ContainerName("db"), new ContainerStartParameters());
-        var db2 = (await project.InspectAsync("db")).NetworkSettings.Networks[network].IPAddress;
-        db2.Should().NotBe(db);
+        var (_, db2, _) = await project.RestartOnNewAddressAsync("db", network);
 
         var recreate = await project.RunOkAsync(env, "up", "-d");
         recreate.Stderr.Should().Contain($"{project.Name}-app-1  Recreate").And.NotContain($"{project.Name}-db-1  Recreate");

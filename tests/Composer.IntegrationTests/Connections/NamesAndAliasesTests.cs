@@ -20,27 +20,13 @@ public class NamesAndAliasesTests
             answer.Output.Should().Contain("backend version 1");
         }
         var client = await project.InspectAsync("client");
-        var oldAddress = (await project.InspectAsync("backend")).NetworkSettings.Networks[network].IPAddress;
-
-        // Restart the backend on a different address: while it is stopped, a placeholder of this project takes a
-        // free address (its old one, on an engine that hands out the lowest free address).
-        var docker = await Engine.ClientAsync();
-        await docker.Containers.StopContainerAsync(project.ContainerName("backend"), new ContainerStopParameters { WaitBeforeKillSeconds = 1 });
-        var placeholder = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Name = $"{project.Name}-placeholder", Image = Engine.BusyboxImage, Cmd = ["sleep", "600"],
-            Labels = new Dictionary<string, string> { ["com.docker.compose.project"] = project.Name },
-            HostConfig = new HostConfig { NetworkMode = network, Init = true },
-        });
-        await docker.Containers.StartContainerAsync(placeholder.ID, new ContainerStartParameters());
-        await docker.Containers.StartContainerAsync(project.ContainerName("backend"), new ContainerStartParameters());
-        var newAddress = (await project.InspectAsync("backend")).NetworkSettings.Networks[network].IPAddress;
-        newAddress.Should().NotBe(oldAddress, "the restarted backend must come back on a new address for this test to mean anything");
+        // Restart the backend on a different address.
+        var (oldAddress, newAddress, placeholder) = await project.RestartOnNewAddressAsync("backend", network);
 
         var afterRestart = await Eventually.Until(() => project.ExecAsync("client", "wget", "-qO-", "http://api/"),
             r => r.Output.Contains($"at {newAddress}"), "the client to reach the backend at its new address by alias");
         afterRestart.Output.Should().Contain("backend version 1");
-        await docker.Containers.RemoveContainerAsync(placeholder.ID, new ContainerRemoveParameters { Force = true });
+        await (await Engine.ClientAsync()).Containers.RemoveContainerAsync(placeholder, new ContainerRemoveParameters { Force = true });
 
         // Recreate: only the backend's configuration changes, so only the backend is replaced.
         var v2 = new Dictionary<string, string> { ["BACKEND_VERSION"] = "2" };

@@ -4,7 +4,10 @@ using Docker.DotNet.Models;
 
 namespace Composer.IntegrationTests.Connections;
 
-/// <summary>Picks 172.31.X.0/24 subnets that no network on the engine overlaps (read-only look at the engine).</summary>
+/// <summary>
+/// Picks 10.231.X.0/24 subnets that no network on the engine overlaps (read-only look at the engine). Not 172.17-31
+/// or 192.168: the engine's default pools hand those out to other projects' networks at any time.
+/// </summary>
 public static class Subnets
 {
     public static async Task<string[]> FreePrefixesAsync(int count)
@@ -14,9 +17,9 @@ public static class Subnets
             .SelectMany(n => n.IPAM?.Config ?? []).Select(c => c.Subnet).OfType<string>()
             .Where(s => s.Contains('.') && s.Contains('/')).Select(Parse).ToList();
         var candidates = Enumerable.Range(100, 150).OrderBy(_ => Random.Shared.Next())
-            .Where(x => !taken.Any(t => Overlaps(t, Parse($"172.31.{x}.0/24"))))
-            .Take(count).Select(x => $"172.31.{x}").ToArray();
-        if (candidates.Length < count) throw new InvalidOperationException("no free 172.31.X.0/24 subnets on this engine");
+            .Where(x => !taken.Any(t => Overlaps(t, Parse($"10.231.{x}.0/24"))))
+            .Take(count).Select(x => $"10.231.{x}").ToArray();
+        if (candidates.Length < count) throw new InvalidOperationException("no free 10.231.X.0/24 subnets on this engine");
         return candidates;
     }
 

@@ -1,0 +1,232 @@
+using System.Net;
+using System.Net.Sockets;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Composer.Ambassador;
+
+/// <summary>
+/// Accepts connections and joins each to a fresh connection to the target. The target's name is resolved again for
+/// every connection (a recreated backend has a new address), and a connect that fails because the target is not
+/// there yet (refused, name not found, unreachable) is retried with backoff for at most
+/// <see cref="AmbassadorOptions.RetryFor"/>: a backend restart shows the client a delay, not an error.
+/// </summary>
+public sealed class Proxy
+{
+    internal readonly AmbassadorOptions options;
+    private readonly TextWriter log;
+    private readonly ResiliencePipeline _connect;
+
+    public Proxy(AmbassadorOptions options, TextWriter log)
+    {
+        this.options = options;
+        this.log = log;
+        _connect = BuildPipeline();
+    }
+
+    private ResiliencePipeline BuildPipeline() => new ResiliencePipelineBuilder()
+        .AddTimeout(new TimeoutStrategyOptions { Timeout = options.RetryFor })
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<SocketException>(IsTransient),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(50),
+            MaxDelay = TimeSpan.FromSeconds(1),
+            MaxRetryAttempts = int.MaxValue,
+            OnRetry = args =>
+            {
+                Log($"retry {args.AttemptNumber + 1} in {args.RetryDelay.TotalMilliseconds:0} ms: {options.TargetHost}:{options.TargetPort}: {args.Outcome.Exception?.Message}");
+                return default;
+            },
+        })
+        .Build();
+
+    private int _connections;
+
+    /// <summary>The address it listens on, once <see cref="RunAsync"/> has bound it.</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    public static bool IsTransient(SocketException e) => e.SocketErrorCode is
+        SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData or
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut or SocketError.HostDown;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(options.ListenAddress), options.ListenPort);
+        listener.Start(512);
+        LocalEndPoint = (IPEndPoint)listener.LocalEndpoint;
+        Log($"listening on {LocalEndPoint}, forwarding to {options.TargetHost}:{options.TargetPort} (waits up to {options.RetryFor.TotalSeconds:0.###} s for it)");
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Socket client;
+            try { client = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false); }
+            catch (OperationCanceledException) { break; }
+            _ = HandleAsync(client, Interlocked.Increment(ref _connections), cancellationToken);
+        }
+    }
+
+    private async Task HandleAsync(Socket client, int id, CancellationToken cancellationToken)
+    {
+        using (client)
+        {
+            try
+            {
+                await new Connection(this, client, id).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or TimeoutRejectedException or OperationCanceledException or ObjectDisposedException or IOException)
+            {
+                Log($"#{id}: closed: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Connects to the target through the retry pipeline (bounded by RetryFor).</summary>
+    private ValueTask<Socket> ConnectWithRetryAsync(CancellationToken cancellationToken) =>
+        _connect.ExecuteAsync(static async (self, ct) => await self.ConnectAsync(ct).ConfigureAwait(false), this, cancellationToken);
+
+    /// <summary>
+    /// One client connection. Until the target's first answer byte, what the client sent is kept (up to
+    /// <see cref="ReplayLimit"/> bytes): when the target goes away before answering (killed mid-request, closed by a
+    /// restart), the ambassador connects again, with the same retry, and replays it, so the client sees a delay. Once
+    /// the target has answered, bytes are only copied: a target lost then ends the connection.
+    /// </summary>
+    private sealed class Connection(Proxy proxy, Socket client, int id)
+    {
+        public const int ReplayLimit = 64 * 1024;
+        private const int MaxReplays = 5;
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private readonly MemoryStream _sent = new();
+        private Socket? _upstream;
+        private bool _answered;
+        private bool _replayable = true;
+        private bool _clientDone;
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _upstream = await proxy.ConnectWithRetryAsync(cts.Token).ConfigureAwait(false);
+            try
+            {
+                var fromClient = FromClientAsync(cts.Token);
+                var toClient = ToClientAsync(cts.Token);
+                var first = await Task.WhenAny(fromClient, toClient).ConfigureAwait(false);
+                if (first.IsFaulted || first == toClient) await cts.CancelAsync().ConfigureAwait(false);
+                try { await Task.WhenAll(fromClient, toClient).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+            }
+            finally
+            {
+                _upstream?.Dispose();
+            }
+        }
+
+        private async Task FromClientAsync(CancellationToken ct)
+        {
+            var buffer = new byte[16 * 1024];
+            while (true)
+            {
+                var read = await client.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+                await _gate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    if (read == 0)
+                    {
+                        _clientDone = true;
+                        TryShutdownSend(_upstream!);
+                        return;
+                    }
+                    if (!_answered && _replayable)
+                    {
+                        if (_sent.Length + read <= ReplayLimit) _sent.Write(buffer, 0, read);
+                        else _replayable = false;
+                    }
+                    try { await _upstream!.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct).ConfigureAwait(false); }
+                    catch (SocketException) when (!_answered && _replayable) { /* the answer side reconnects and replays */ }
+                }
+                finally { _gate.Release(); }
+            }
+        }
+
+        private async Task ToClientAsync(CancellationToken ct)
+        {
+            var buffer = new byte[16 * 1024];
+            var replays = 0;
+            while (true)
+            {
+                int read;
+                try { read = await _upstream!.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false); }
+                catch (SocketException) when (!_answered) { read = -1; }
+                if (read > 0)
+                {
+                    if (!_answered)
+                    {
+                        await _gate.WaitAsync(ct).ConfigureAwait(false);
+                        _answered = true;
+                        _sent.SetLength(0);
+                        _gate.Release();
+                    }
+                    await client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct).ConfigureAwait(false);
+                    continue;
+                }
+                if (_answered || !_replayable || replays >= MaxReplays || (read == 0 && _clientDone && _sent.Length == 0))
+                {
+                    TryShutdownSend(client);
+                    return;
+                }
+                // The target went away before answering: connect again and replay what the client sent.
+                replays++;
+                proxy.Log($"#{id}: {proxy.options.TargetHost}:{proxy.options.TargetPort} went away before answering; connecting again to replay {_sent.Length} bytes");
+                var fresh = await proxy.ConnectWithRetryAsync(ct).ConfigureAwait(false);
+                await _gate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    _upstream!.Dispose();
+                    _upstream = fresh;
+                    if (_sent.Length > 0) await fresh.SendAsync(_sent.GetBuffer().AsMemory(0, (int)_sent.Length), SocketFlags.None, ct).ConfigureAwait(false);
+                    if (_clientDone) TryShutdownSend(fresh);
+                }
+                finally { _gate.Release(); }
+            }
+        }
+
+        private static void TryShutdownSend(Socket socket)
+        {
+            try { socket.Shutdown(SocketShutdown.Send); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        }
+    }
+
+    /// <summary>Resolves the name now (never cached) and connects to the first address that accepts.</summary>
+    private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var addresses = IPAddress.TryParse(options.TargetHost, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(options.TargetHost, AddressFamily.InterNetwork, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(TimeSpan.FromSeconds(2));
+                await socket.ConnectAsync(new IPEndPoint(address, options.TargetPort), attempt.Token).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e) { socket.Dispose(); last = e; }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                last = new SocketException((int)SocketError.TimedOut);
+            }
+        }
+        throw last!;
+    }
+
+    internal void Log(string message)
+    {
+        lock (log) { log.WriteLine($"ambassador: {message}"); log.Flush(); }
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text.Json;
+using Composer.Core.Execution;
+using Composer.Core.Planning;
+
+namespace Composer.Cli.Commands;
+
+/// <summary>
+/// `composer endpoints`: where every service of the project can be reached now (address on each network, exposed
+/// and published ports), so a tool can find a service without links. Read from the engine at the moment it runs.
+/// </summary>
+internal static class EndpointsCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var format = new Option<string>("--format") { Description = "Format the output. Values: [table | json]", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("endpoints", "List every service's current addresses and ports");
+        command.Add(format);
+        command.Add(services);
+
+        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
+        {
+            var (name, _) = global.ResolveProject(parse);
+            using var engine = await GlobalOptions.ConnectAsync(ct);
+            var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = false }, ct);
+            var wanted = parse.GetValue(services) ?? [];
+            var rows = new List<Row>();
+            foreach (var c in observed.Containers.Where(c => wanted.Length == 0 || wanted.Contains(c.Service)).OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Number))
+            {
+                if (await engine.InspectEndpointsAsync(c.Name, ct) is not { } e) continue;
+                rows.Add(new Row(c, e));
+            }
+
+            if (parse.GetValue(format) == "json")
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
+                {
+                    ["Service"] = r.Container.Service,
+                    ["Name"] = r.Container.Name,
+                    ["State"] = r.Container.State,
+                    ["Networks"] = r.Endpoints.Addresses,
+                    ["Ports"] = r.Endpoints.Ports,
+                    ["Endpoints"] = r.Urls(),
+                    ["Publishers"] = r.Container.Ports.Where(p => p.PublicPort is not null).Select(p => new Dictionary<string, object?>
+                    {
+                        ["URL"] = p.HostIp ?? "", ["TargetPort"] = p.PrivatePort, ["PublishedPort"] = p.PublicPort, ["Protocol"] = p.Type,
+                    }),
+                }), new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+            Table.Write(Console.Out, ["SERVICE", "NAME", "NETWORK", "ADDRESS", "ENDPOINTS"],
+                rows.SelectMany(r => r.Endpoints.Addresses.Count == 0
+                    ? [[r.Container.Service, r.Container.Name, "", "", r.Container.State]]
+                    : r.Endpoints.Addresses.Select(a => new[]
+                    {
+                        r.Container.Service, r.Container.Name, a.Key, a.Value,
+                        string.Join(",", LinkVariables.Endpoints(a.Value, r.Endpoints.Ports)),
+                    })));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private sealed record Row(ObservedContainer Container, ContainerEndpoints Endpoints)
+    {
+        public IEnumerable<string> Urls() => Endpoints.Addresses.Values.Distinct().SelectMany(a => LinkVariables.Endpoints(a, Endpoints.Ports));
+    }
+}
