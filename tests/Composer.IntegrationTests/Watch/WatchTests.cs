@@ -123,24 +123,31 @@ public class WatchTests
     }
 
     [Fact]
-    public async Task A_removed_container_is_recreated_from_the_model()
+    public async Task A_removed_backend_is_recreated_from_the_model_and_its_dependents_relinked()
     {
         await using var project = await TestProject.CreateAsync("watch-rm", Backend);
         await project.RunOkAsync("up", "-d");
         await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
         await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
-        var before = await project.InspectAsync("byname");
+        var before = await project.InspectAsync("db");
+        var sidecar = await project.InspectAsync("sidecar");
+        var byName = await project.InspectAsync("byname");
 
         var client = await Engine.ClientAsync();
-        await client.Containers.RemoveContainerAsync(project.ContainerName("byname"), new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        await client.Containers.RemoveContainerAsync(project.ContainerName("db"), new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
 
-        var incident = await watch.NextIncidentAsync(project.ContainerName("byname"));
+        var incident = await watch.NextIncidentAsync(project.ContainerName("db"));
         incident.GetProperty("incident").GetString().Should().Be("removed");
         incident.GetProperty("outcome").GetString().Should().Be("recreated");
-        var after = await project.InspectAsync("byname");
+        incident.GetProperty("relinked").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("sidecar"));
+        var after = await project.InspectAsync("db");
         after.ID.Should().NotBe(before.ID);
         after.State.Running.Should().BeTrue();
         after.Config.Labels.Should().Contain("com.docker.compose.project", project.Name);
+        (await project.InspectAsync("sidecar")).ID.Should().NotBe(sidecar.ID, "it shared the removed container's namespace");
+        (await project.InspectAsync("byname")).ID.Should().Be(byName.ID);
+        (await project.ExecAsync("byname", "wget", "-qO-", "http://db/")).Output.Should().Contain("backend");
+        (await project.ExecAsync("sidecar", "wget", "-qO-", "http://127.0.0.1/")).Output.Should().Contain("backend");
     }
 
     [Fact]
