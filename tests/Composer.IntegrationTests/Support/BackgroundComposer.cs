@@ -41,6 +41,14 @@ public sealed class BackgroundComposer : IAsyncDisposable
 
     public string Stderr { get { lock (_stderr) return string.Join("\n", _stderr); } }
 
+    /// <summary>Starts <c>composer watch --format json</c> on the project and returns once its first resync is done.</summary>
+    public static async Task<BackgroundComposer> WatchAsync(TestProject project)
+    {
+        var watch = Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
+        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        return watch;
+    }
+
     /// <summary>The next stdout line that matches, within the deadline.</summary>
     public async Task<string> NextLineAsync(Func<string, bool> match, string what, TimeSpan? deadline = null)
     {

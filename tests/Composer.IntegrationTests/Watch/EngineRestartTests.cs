@@ -39,8 +39,7 @@ public class EngineRestartTests
               app: { image: composer-busybox:1, init: true, command: ["sleep", "2147483647"], links: ["db:database"] }
             """);
         await project.RunOkAsync("up", "-d");
-        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its first resync");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
 
         // Stop the engine the way a crash or an upgrade would, then bring it back with the project's own script.
         await RunAsync("pkill", "-x", "dockerd");

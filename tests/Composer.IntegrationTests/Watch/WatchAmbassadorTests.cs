@@ -15,8 +15,7 @@ public class WatchAmbassadorTests
         await Examples.RunBuildScriptAsync("ambassador");
         await using var project = await Examples.CopyAsync("ambassador", "watch-amb");
         await project.RunOkAsync("up", "-d");
-        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
 
         const string log = "/tmp/watch-amb.log";
         (await project.ExecAsync("consumer", "sh", "-c", $"sh /loop.sh backend-ambassador:80 3000 {log} >/dev/null 2>&1 &")).ExitCode.Should().Be(0);

@@ -34,8 +34,7 @@ public class WatchTests
         await project.RunOkAsync("up", "-d");
         var byName = await project.InspectAsync("byname");
         var sidecar = await project.InspectAsync("sidecar");
-        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
 
         KillFromHost((await project.InspectAsync("db")).State.Pid);
 
@@ -80,8 +79,7 @@ public class WatchTests
         var network = $"{project.Name}_default";
         var oldAddress = (await project.InspectAsync("db")).NetworkSettings.Networks[network].IPAddress;
         EnvOf(app).Should().Contain($"DATABASE_PORT_80_TCP_ADDR={oldAddress}");
-        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
 
         KillFromHost((await project.InspectAsync("db")).State.Pid);
         await Eventually.Until(async () => (await project.InspectAsync("db")).State.Running, running => !running, "db to be down");
@@ -115,8 +113,7 @@ public class WatchTests
     {
         await using var project = await TestProject.CreateAsync("watch-twice", Backend);
         await project.RunOkAsync("up", "-d");
-        await using var first = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await first.NextLineAsync(l => l.Contains("container(s) running"), "the first watch to start");
+        await using var first = await BackgroundComposer.WatchAsync(project);
         var second = await project.RunAsync("watch");
         second.ExitCode.Should().Be(1, second.ToString());
         second.Stderr.Should().Contain($"another composer is already watching project \"{project.Name}\"");
@@ -127,8 +124,7 @@ public class WatchTests
     {
         await using var project = await TestProject.CreateAsync("watch-rm", Backend);
         await project.RunOkAsync("up", "-d");
-        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
         var before = await project.InspectAsync("db");
         var sidecar = await project.InspectAsync("sidecar");
         var byName = await project.InspectAsync("byname");
@@ -200,8 +196,7 @@ public class WatchTests
                   retries: 1
             """);
         await project.RunOkAsync("up", "-d");
-        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
         var startedBefore = (await project.InspectAsync("api")).State.StartedAt;
 
         (await project.ExecAsync("api", "touch", "/tmp/sick")).ExitCode.Should().Be(0);
@@ -222,8 +217,7 @@ public class WatchTests
             "    expose: [\"80\"]\n", "    expose: [\"80\"]\n    restart: always\n"));
         await project.RunOkAsync("up", "-d");
         var sidecar = await project.InspectAsync("sidecar");
-        await using var watch = BackgroundComposer.Start(project.Directory, "-p", project.Name, "watch", "--format", "json");
-        await watch.NextLineAsync(l => l.Contains("container(s) running"), "watch to finish its resync");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
 
         KillFromHost((await project.InspectAsync("db")).State.Pid);
 
