@@ -213,7 +213,7 @@ public sealed partial class DockerEngine : IEngine, IDisposable
 
     public async Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Subscribe before the first look, so no change between the look and the subscription is missed.
         var events = Events(new Dictionary<string, IDictionary<string, bool>>
         {
@@ -233,7 +233,9 @@ public sealed partial class DockerEngine : IEngine, IDisposable
         }
         finally
         {
-            await cts.CancelAsync().ConfigureAwait(false);
+            // Never wait for the subscription to notice: Docker.DotNet's cancellation of a streaming response can block
+            // until the next event arrives. Cancel in the background and let go of the source once that is done.
+            _ = cts.CancelAsync().ContinueWith(_ => cts.Dispose(), TaskScheduler.Default);
         }
     }
 

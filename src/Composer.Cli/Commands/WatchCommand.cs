@@ -41,6 +41,13 @@ internal static class WatchCommand
             Parallelism = parallelism,
             ChangeGate = async token => await ProjectLock.AcquireAsync(project.Name, token),
         };
+        // Watching ends on Ctrl-C and has nothing to clean up: if it does not wind down promptly, do not leave the
+        // user stuck; exit as a second Ctrl-C would (130, so a test expecting a clean 0 still notices).
+        using var backstop = ct.Register(() => _ = Task.Delay(TimeSpan.FromSeconds(20), CancellationToken.None).ContinueWith(_ =>
+        {
+            Console.Error.WriteLine("composer: watch did not stop within 20 s of the interrupt; exiting");
+            Environment.Exit(ExitCodes.Interrupted);
+        }, TaskScheduler.Default));
         await new Supervisor(project, engine, engine, output, options).RunAsync(ct);
         return ExitCodes.Ok;
     }

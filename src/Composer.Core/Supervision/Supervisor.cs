@@ -120,9 +120,17 @@ public sealed class Supervisor
         {
             // Ctrl-C: stop watching, leave the containers as they are.
         }
+        // Repairs under way see the same cancellation; give them a moment to finish, but never hang the exit on one.
         Task[] pending;
         lock (_work) pending = [.. _work];
-        await Task.WhenAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(10), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _output.Info($"stopped watching with {pending.Count(t => !t.IsCompleted)} repair(s) still under way");
+        }
     }
 
     /// <summary>Lists the project and brings back whatever is missing or not running: nothing is missed across a reconnect.</summary>

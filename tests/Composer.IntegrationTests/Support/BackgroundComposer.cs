@@ -80,8 +80,17 @@ public sealed class BackgroundComposer : IAsyncDisposable
     public async Task<int> InterruptAsync()
     {
         using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(cts.Token);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            string all;
+            lock (_all) all = string.Join("\n", _all);
+            throw new TimeoutException($"composer did not exit within 60 s of Ctrl-C; stdout:\n{all}\nstderr:\n{Stderr}");
+        }
         return _process.ExitCode;
     }
 
