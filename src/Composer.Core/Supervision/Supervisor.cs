@@ -311,7 +311,8 @@ public sealed class Supervisor
     /// <summary>
     /// Recreates the dependents whose connection data is stale now that <paramref name="service"/> is back: a shared
     /// network namespace is gone for good; links (engine links or injected variables) are stale when the target's
-    /// container or address changed. Name-only dependents need nothing: the engine's DNS follows the new address.
+    /// container or address changed. Name-only dependents need nothing: the engine's DNS follows the new address, which
+    /// is checked (the target has an address on a network the dependent shares) and reported as verified.
     /// </summary>
     private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Verified)> RelinkAsync(Service service, ObservedContainer? before, CancellationToken ct)
     {
@@ -326,8 +327,19 @@ public sealed class Supervisor
             else if (edge.Kind == EdgeKind.Link && moved) stale[edge.From] = $"relink: {service.Name} moved (links)";
             else if (edge.Kind == EdgeKind.DependsOn && !stale.ContainsKey(edge.From)) verified.Add(edge.From);
         }
-        ImmutableArray<string> Containers(IEnumerable<string> services) =>
-            [.. observed.Containers.Where(c => services.Contains(c.Service)).Select(c => c.Name).Order(StringComparer.Ordinal)];
+        // The engine's DNS answers the target's name on a network only where the target now has an address: check
+        // that for every network each name-only dependent shares with it.
+        var targets = observed.Containers.Where(c => c.Service == service.Name && c.IsRunning).ToList();
+        bool Resolvable(ObservedContainer d) =>
+            targets.Count > 0 && targets.All(t => d.Networks.Intersect(t.Networks).Any(n => t.Addresses.ContainsKey(n)));
+        ImmutableArray<string> Containers(IEnumerable<string> services)
+        {
+            var names = services.ToHashSet(StringComparer.Ordinal);
+            var dependents = observed.Containers.Where(c => names.Contains(c.Service)).ToList();
+            foreach (var d in dependents.Where(d => !Resolvable(d)))
+                _output.Info($"{d.Name} shares no network on which {service.Name} has an address: its name will not resolve there");
+            return [.. dependents.Where(Resolvable).Select(c => c.Name).Order(StringComparer.Ordinal)];
+        }
         if (stale.Count == 0) return ([], Containers(verified));
         var scope = stale.Keys.Concat(_graph.TransitiveDependents(stale.Keys)).Distinct().ToImmutableArray();
         var plan = Planner.PlanUp(_project, observed, new UpOptions { Services = scope, NoDeps = true, Recreate = stale.ToImmutableDictionary() });

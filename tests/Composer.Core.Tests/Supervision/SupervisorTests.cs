@@ -98,6 +98,26 @@ public class SupervisorTests
     }
 
     [Fact]
+    public async Task A_name_user_on_no_network_of_the_target_is_not_reported_verified()
+    {
+        var (engine, events, output, run, stop) = await StartAsync("""
+            services:
+              db: { image: x, networks: [back] }
+              web: { image: x, depends_on: [db], networks: [front] }
+            networks:
+              back:
+              front:
+            """);
+        await events.Channel.Writer.WriteAsync(Die(engine, "demo-db-1"));
+        var report = await output.NextAsync();
+        report.Outcome.Should().Be("restarted");
+        report.VerifiedByName.Should().BeEmpty();
+        lock (output.Infos) output.Infos.Should().Contain(i => i.Contains("demo-web-1 shares no network on which db has an address"));
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task A_removed_container_is_recreated_from_the_model()
     {
         var (engine, events, output, run, stop) = await StartAsync();

@@ -46,6 +46,7 @@ public sealed class FakeEngine : IEngine
                 Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = ReportedState(c),
                 ConfigHash = c.Spec.Labels.GetValueOrDefault(ComposeLabels.ConfigHash), ImageId = c.ImageId,
                 Labels = c.Spec.Labels, Image = c.Spec.Image,
+                Networks = c.Spec.PrimaryNetwork is { } primary ? [primary.NetworkName, .. c.Spec.ExtraNetworks.Select(x => x.NetworkName)] : [],
                 Addresses = c.State == ContainerState.Running && c.Spec.PrimaryNetwork is { } n && _address.TryGetValue(c.Spec.Name, out var a)
                     ? ImmutableSortedDictionary<string, string>.Empty.Add(n.NetworkName, a) : ImmutableSortedDictionary<string, string>.Empty,
             }).OrderBy(c => c.Name, StringComparer.Ordinal).ToImmutableArray();
