@@ -76,10 +76,13 @@ public sealed class BackgroundComposer : IAsyncDisposable
         return JsonDocument.Parse(line).RootElement;
     }
 
-    /// <summary>Ctrl-C, as a user would stop it.</summary>
+    /// <summary>
+    /// Stops it the way Ctrl-C does. Composer handles SIGTERM exactly like SIGINT; SIGTERM is sent because a test run
+    /// started in the background by a non-interactive shell inherits SIGINT as ignored (POSIX), and so would composer.
+    /// </summary>
     public async Task<int> InterruptAsync()
     {
-        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
