@@ -17,7 +17,7 @@ public sealed partial class DockerEngine : IEventSource
             ["type"] = new Dictionary<string, bool> { ["container"] = true },
             ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true },
         };
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // default: only what happens from now on (composer events); a time: replay from there (watch's resync).
         var reader = Events(filters, cts.Token, since == default ? null : since);
         try
@@ -28,9 +28,7 @@ public sealed partial class DockerEngine : IEventSource
         }
         finally
         {
-            // Never wait for the subscription to notice: Docker.DotNet's cancellation of a streaming response can block
-            // until the next event arrives. Cancel in the background and let go of the source once that is done.
-            _ = cts.CancelAsync().ContinueWith(_ => cts.Dispose(), TaskScheduler.Default);
+            await cts.CancelAsync().ConfigureAwait(false);
         }
     }
 

@@ -213,7 +213,7 @@ public sealed partial class DockerEngine : IEngine, IDisposable
 
     public async Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken)
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Subscribe before the first look, so no change between the look and the subscription is missed.
         var events = Events(new Dictionary<string, IDictionary<string, bool>>
         {
@@ -233,9 +233,7 @@ public sealed partial class DockerEngine : IEngine, IDisposable
         }
         finally
         {
-            // Never wait for the subscription to notice: Docker.DotNet's cancellation of a streaming response can block
-            // until the next event arrives. Cancel in the background and let go of the source once that is done.
-            _ = cts.CancelAsync().ContinueWith(_ => cts.Dispose(), TaskScheduler.Default);
+            await cts.CancelAsync().ConfigureAwait(false);
         }
     }
 
@@ -275,6 +273,20 @@ public sealed partial class DockerEngine : IEngine, IDisposable
     public ChannelReader<Message> Events(IDictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellationToken, DateTimeOffset? since = null)
     {
         var channel = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
+        // Docker.DotNet's cancellation of a streaming response can block until the next event arrives. Cancelling the
+        // caller's token runs its callbacks synchronously, so that callback must never be in the caller's chain (a
+        // blocked Ctrl-C stalled every later callback): the subscription has its own source, cancelled off-thread,
+        // and the reader is released at once.
+        var subscription = new CancellationTokenSource();
+        var release = cancellationToken.Register(() =>
+        {
+            channel.Writer.TryComplete();
+            _ = Task.Run(() =>
+            {
+                try { subscription.Cancel(); }
+                catch (ObjectDisposedException) { } // the subscription already ended by itself
+            });
+        });
         _ = Task.Run(async () =>
         {
             try
@@ -285,11 +297,16 @@ public sealed partial class DockerEngine : IEngine, IDisposable
                         // From a resync's start, so nothing between the list and the subscription is missed.
                         Since = since is { } s ? s.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : null,
                     },
-                    new SyncProgress<Message>(m => channel.Writer.TryWrite(m)), cancellationToken).ConfigureAwait(false);
+                    new SyncProgress<Message>(m => channel.Writer.TryWrite(m)), subscription.Token).ConfigureAwait(false);
                 channel.Writer.TryComplete();
             }
             catch (OperationCanceledException) { channel.Writer.TryComplete(); }
             catch (Exception e) { channel.Writer.TryComplete(e); }
+            finally
+            {
+                await release.DisposeAsync().ConfigureAwait(false);
+                subscription.Dispose();
+            }
         }, CancellationToken.None);
         return channel.Reader;
     }
