@@ -77,8 +77,8 @@ public sealed class BackgroundComposer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops it the way Ctrl-C does. Composer handles SIGTERM exactly like SIGINT; SIGTERM is sent because a test run
-    /// started in the background by a non-interactive shell inherits SIGINT as ignored (POSIX), and so would composer.
+    /// Stops it the way Ctrl-C does: Composer handles SIGTERM exactly like SIGINT (one cancellation path), and SIGTERM
+    /// does not depend on how the test runner's shell set up SIGINT for background jobs.
     /// </summary>
     public async Task<int> InterruptAsync()
     {
