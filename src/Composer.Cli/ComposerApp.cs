@@ -86,12 +86,7 @@ public static class ComposerApp
             Console.Error.WriteLine($"composer: {e.Message}");
             return ExitCodes.Usage;
         }
-        catch (PlanningException e)
-        {
-            Console.Error.WriteLine($"Error: {e.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (EngineException e)
+        catch (Exception e) when (e is PlanningException or EngineException)
         {
             Console.Error.WriteLine($"Error: {e.Message}");
             return ExitCodes.Failure;
