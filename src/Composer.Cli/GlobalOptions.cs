@@ -28,18 +28,14 @@ public sealed class GlobalOptions
 
     public ProjectOptions ProjectOptions(ParseResult parse, IEnumerable<string>? services = null)
     {
-        var env = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToImmutableDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
-        return new ProjectOptions
+        return Core.Loading.ProjectOptions.FromProcess(Directory.GetCurrentDirectory()) with
         {
-            WorkingDirectory = Directory.GetCurrentDirectory(),
             ConfigFiles = [.. parse.GetValue(File) ?? []],
             ProjectName = parse.GetValue(ProjectName),
             ProjectDirectory = parse.GetValue(ProjectDirectory),
             EnvFiles = [.. parse.GetValue(EnvFile) ?? []],
             Profiles = [.. parse.GetValue(Profile) ?? []],
             SelectedServices = [.. services ?? []],
-            Environment = env,
         };
     }
 

@@ -14,9 +14,7 @@ public sealed class ProjectLock : IDisposable
 
     public static string PathFor(string project)
     {
-        var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        var root = string.IsNullOrEmpty(runtime) || !Directory.Exists(runtime) ? Path.Combine(Path.GetTempPath(), "composer-locks") : Path.Combine(runtime, "composer-locks");
-        return Path.Combine(root, project + ".lock");
+        return Path.Combine(RuntimeDirectory(), "composer-locks", project + ".lock");
     }
 
     public static async Task<ProjectLock> AcquireAsync(string project, CancellationToken cancellationToken)
@@ -42,6 +40,13 @@ public sealed class ProjectLock : IDisposable
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
             }
         }
+    }
+
+    /// <summary>Where per-machine runtime state lives: <c>$XDG_RUNTIME_DIR</c> when it exists, else the temp folder.</summary>
+    public static string RuntimeDirectory()
+    {
+        var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        return string.IsNullOrEmpty(runtime) || !Directory.Exists(runtime) ? Path.GetTempPath() : runtime;
     }
 
     /// <summary>Takes <paramref name="name"/>'s lock if it is free; null if another process holds it.</summary>

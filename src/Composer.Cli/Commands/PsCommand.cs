@@ -35,6 +35,7 @@ internal static class PsCommand
 
             if (parse.GetValue(quiet)) { foreach (var c in rows) Console.WriteLine(c.Id); return ExitCodes.Ok; }
             if (parse.GetValue(servicesOnly)) { foreach (var s in rows.Select(c => c.Service).Distinct()) Console.WriteLine(s); return ExitCodes.Ok; }
+            var watched = Output.WatchStateFile.Read(name);
             if (parse.GetValue(format) == "json")
             {
                 foreach (var c in rows)
@@ -43,13 +44,12 @@ internal static class PsCommand
                         ["ID"] = c.Id, ["Name"] = c.Name, ["Image"] = c.Image, ["Command"] = c.Command, ["Project"] = name,
                         ["Service"] = c.Service, ["Created"] = c.Created.ToUnixTimeSeconds(), ["State"] = c.State, ["Status"] = c.Status,
                         ["Health"] = Health(c.Status), ["ExitCode"] = ExitCode(c.Status),
-                        ["Restarts"] = Output.WatchStateFile.Read(name).GetValueOrDefault(c.Service)?.Restarts ?? 0,
-                        ["CrashLooping"] = Output.WatchStateFile.Read(name).GetValueOrDefault(c.Service)?.CrashLooping ?? false,
+                        ["Restarts"] = watched.GetValueOrDefault(c.Service)?.Restarts ?? 0,
+                        ["CrashLooping"] = watched.GetValueOrDefault(c.Service)?.CrashLooping ?? false,
                         ["Publishers"] = c.Ports.Select(p => new Dictionary<string, object?> { ["URL"] = p.HostIp ?? "", ["TargetPort"] = p.PrivatePort, ["PublishedPort"] = p.PublicPort ?? 0, ["Protocol"] = p.Type }),
                     }));
                 return ExitCodes.Ok;
             }
-            var watched = Output.WatchStateFile.Read(name);
             Table.Write(Console.Out, ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"],
                 rows.Select(c => new[] { c.Name, c.Image, Quote(c.Command), c.Service, Ago(c.Created), c.Status + WatchNote(watched, c.Service), Ports(c) }));
             return ExitCodes.Ok;

@@ -13,8 +13,7 @@ internal static class WatchStateFile
 
     public static string PathFor(string project)
     {
-        var root = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } xdg ? xdg : Path.GetTempPath();
-        return Path.Combine(root, "composer", project, "watch.json");
+        return Path.Combine(ProjectLock.RuntimeDirectory(), "composer", project, "watch.json");
     }
 
     private static readonly Lock Gate = new();

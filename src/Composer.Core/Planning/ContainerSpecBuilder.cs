@@ -101,11 +101,12 @@ public static partial class ContainerSpecBuilder
             .Select(r => new InjectedFile(r.MountPath(secret), objects[r.Source].EnvironmentValue ?? objects[r.Source].Content ?? "",
                 r.Mode ?? 0x124, r.Uid, r.Gid));
 
-    /// <summary>Compose's depends_on label: <c>service:condition:restart</c>, comma separated; lets <c>down</c> order without the file.</summary>
+    /// <summary>
+    /// Compose's depends_on label: <c>service:condition:restart</c>, comma separated; lets <c>down</c> order without the
+    /// file. Links, network_mode and volumes_from are in depends_on already (the loader adds them, as Compose does).
+    /// </summary>
     public static string DependsOnLabel(Service service) =>
-        string.Join(",", service.DependsOn.Select(kv => $"{kv.Key}:{kv.Value.Condition}:{(kv.Value.Restart ? "true" : "false")}")
-            .Concat(service.Links.Where(l => !service.DependsOn.ContainsKey(l.Service)).Select(l => $"{l.Service}:{DependencyCondition.Started}:true"))
-            .Distinct());
+        string.Join(",", service.DependsOn.Select(kv => $"{kv.Key}:{kv.Value.Condition}:{(kv.Value.Restart ? "true" : "false")}"));
 
     private static string VolumesFromContainer(Project project, string spec)
     {

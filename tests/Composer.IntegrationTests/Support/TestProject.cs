@@ -84,8 +84,7 @@ public sealed class TestProject : IAsyncDisposable
     {
         await Engine.RemoveProjectAsync(Name);
         // What `composer watch` recorded for `ps` lives outside the project folder.
-        var root = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } xdg ? xdg : Path.GetTempPath();
-        try { System.IO.Directory.Delete(Path.Combine(root, "composer", Name), recursive: true); } catch (IOException) { }
+        try { System.IO.Directory.Delete(Path.Combine(Composer.Cli.ProjectLock.RuntimeDirectory(), "composer", Name), recursive: true); } catch (IOException) { }
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
