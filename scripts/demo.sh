@@ -10,10 +10,7 @@ bash "$root/scripts/engine.sh"
 bash "$root/scripts/images.sh"
 [ -x "$root/examples/${example#examples/}/build-images.sh" ] && bash "$root/examples/${example#examples/}/build-images.sh"
 
-echo "demo: building composer" >&2
-# ReadyToRun: precompiled, so the command starts and loads files without waiting for the JIT.
-dotnet publish "$root/src/Composer.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$root/artifacts/composer" --nologo -v quiet >&2
+bash "$root/scripts/publish.sh"
 composer="$root/artifacts/composer/composer"
 
 cd "$root/$example"

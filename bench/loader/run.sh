@@ -12,8 +12,8 @@ trap 'rm -rf "$work"' EXIT
 
 echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 dotnet build -c Release "$here/LoaderBench.csproj" -v quiet -nologo >/dev/null
-# The command as users get it from scripts/demo.sh: ReadyToRun.
-dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$root/src/Composer.Cli/Composer.Cli.csproj" -o "$work/composer" -v quiet -nologo >/dev/null
+# The command as users get it from scripts/demo.sh: NativeAOT.
+bash "$root/scripts/publish.sh" "$work/composer" 2>/dev/null
 dotnet "$here/bin/Release/net10.0/LoaderBench.dll" "$work" "$services" 30
 
 cmd="$work/composer/composer -f $work/compose.yaml config -q"

@@ -10,11 +10,15 @@
 # --verbose, once not. So in that scenario it runs with --verbose and a 3-minute limit: a hang is recorded as such
 # (and the project removed by label) instead of a time. Composer's commands have a 10-minute limit. A command that
 # fails or hangs is counted as such in the table ("failed N×"), never as a time. TOOLS="composer" runs one tool.
+# The third "tool", floor, is the engine's floor (floor.sh): the same engine calls with curl and no orchestrator;
+# it bounds what any tool can reach on this engine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-5}
 scenarios=${2:-chains independent}
-tools=${TOOLS:-composer docker-compose}
+tools=${TOOLS:-composer docker-compose floor}
+source "$(dirname "$0")/floor.sh"
+export -f floor_api floor_up floor_down
 work=$(mktemp -d /tmp/composer-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -22,9 +26,7 @@ bash "$root/scripts/engine.sh" >&2
 bash "$root/scripts/images.sh" >&2
 command -v docker-compose >/dev/null || { echo "bench: docker-compose missing: apt-get install -y docker-compose" >&2; exit 1; }
 
-# Release, ReadyToRun (precompiled, so a short command spends less time in the JIT); framework-dependent.
-echo "bench: publishing composer (Release, ReadyToRun)" >&2
-dotnet publish "$root/src/Composer.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/composer" --nologo -v quiet >&2
+bash "$root/scripts/publish.sh" "$work/composer"
 composer="$work/composer/composer"
 
 service() { # name [dependency]
@@ -57,6 +59,13 @@ for scenario in $scenarios; do
   for run in $(seq 1 "$runs"); do
     for tool in $tools; do
       project="bench-${tool//-/}-$scenario-$$"
+      if [ "$tool" = floor ]; then
+        if [ "$scenario" = chains ]; then shape=(4 5); else shape=(100 1); fi
+        timed 600 "$scenario floor cold" bash -c 'floor_up "$@"' floor "$project" "${shape[@]}" \
+          && timed 600 "$scenario floor down" bash -c 'floor_down "$@"' floor "$project" "${shape[@]}" \
+          || remove_project "$project"
+        continue
+      fi
       if [ "$tool" = composer ]; then cmd=("$composer" -p "$project")
       elif [ "$scenario" = independent ]; then cmd=(docker-compose --verbose -p "$project")
       else cmd=(docker-compose -p "$project"); fi
@@ -85,8 +94,8 @@ def med(key):
 targets = {"cold": 0.4, "noop": 0.2, "down": 0.3}
 names = {"cold": "`up -d` from nothing", "noop": "`up -d`, nothing to do", "down": "`down -t 1`"}
 titles = {"chains": "20 services, 4 chains of 5", "independent": "100 independent services"}
-print(f"| scenario | step | Composer (s) | docker-compose 1.29 (s) | ratio | target |")
-print("|---|---|---:|---:|---:|---:|")
+print(f"| scenario | step | Composer (s) | docker-compose 1.29 (s) | ratio | target | engine floor (s) | floor / docker-compose |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for scenario in ("chains", "independent"):
     for step in ("cold", "noop", "down"):
         c, d = med((scenario, step, "composer")), med((scenario, step, "docker-compose"))
@@ -97,7 +106,10 @@ for scenario in ("chains", "independent"):
         ratio = f"{c/d:.2f}" if c is not None and d is not None else "–"
         ok = ("met" if c / d <= targets[step] else "missed") if c is not None and d is not None else "n/a"
         ctext = (f"{c:.2f}" if c is not None else "–") + (f" (failed {hc}×)" if hc else "")
-        print(f"| {titles[scenario]} | {names[step]} | {ctext} | {dtext} | {ratio} | ≤ {targets[step]} ({ok}) |")
+        f = med((scenario, step, "floor"))
+        ftext = f"{f:.2f}" if f is not None else ("≈ 0 (3 list calls)" if step == "noop" else "–")
+        fratio = f"{f/d:.2f}" if f is not None and d is not None else "–"
+        print(f"| {titles[scenario]} | {names[step]} | {ctext} | {dtext} | {ratio} | ≤ {targets[step]} ({ok}) | {ftext} | {fratio} |")
 print(f"\nMedians of {sys.argv[2]} runs each.")
 print("\nAll runs (seconds):\n")
 for key in sorted(k for k in set(rows) | set(hung) if rows[k] or hung[k]):

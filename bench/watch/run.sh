@@ -11,8 +11,7 @@ kills=${1:-20}
 bash "$root/scripts/engine.sh" >/dev/null 2>&1
 bash "$root/scripts/images.sh" >/dev/null 2>&1
 bash "$root/scripts/ambassador-image.sh" >/dev/null 2>&1
-dotnet publish "$root/src/Composer.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$root/artifacts/composer" --nologo -v quiet >/dev/null
+bash "$root/scripts/publish.sh" >/dev/null 2>&1
 composer="$root/artifacts/composer/composer"
 cd "$here"
 "$composer" down -t 1 >/dev/null 2>&1 || true

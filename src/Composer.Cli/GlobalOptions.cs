@@ -42,8 +42,9 @@ public sealed class GlobalOptions
     /// <summary>Loads the project, printing warnings; invalid files throw (exit 2).</summary>
     public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true)
     {
-        var result = new ProjectLoader().Load(ProjectOptions(parse, services) with { Interpolate = interpolate });
-        Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
+        var result = new ProjectLoader(validated: DiskValidationCache.ForUser()).Load(ProjectOptions(parse, services) with { Interpolate = interpolate });
+        // A file that fails to load has all its diagnostics, warnings included, printed once by the command's guard.
+        if (result.Success) Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
         return result.GetProjectOrThrow();
     }
 
@@ -55,7 +56,7 @@ public sealed class GlobalOptions
     {
         var explicitName = parse.GetValue(ProjectName) ?? System.Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME");
         var options = ProjectOptions(parse);
-        var loader = new ProjectLoader();
+        var loader = new ProjectLoader(validated: DiskValidationCache.ForUser());
         if (explicitName is not null && parse.GetValue(File) is not { Length: > 0 })
         {
             // With only a name, the file is optional: use it when it is there, as Compose does.

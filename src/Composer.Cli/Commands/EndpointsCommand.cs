@@ -1,3 +1,4 @@
+using Composer.Core.Model;
 using System.CommandLine;
 using System.Text.Json;
 using Composer.Core.Execution;
@@ -35,7 +36,7 @@ internal static class EndpointsCommand
 
             if (parse.GetValue(format) == "json")
             {
-                Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
+                Console.WriteLine(JsonTree.Serialize(rows.Select(r => new Dictionary<string, object?>
                 {
                     ["Service"] = r.Container.Service,
                     ["Name"] = r.Container.Name,
@@ -47,7 +48,7 @@ internal static class EndpointsCommand
                     {
                         ["URL"] = p.HostIp ?? "", ["TargetPort"] = p.PrivatePort, ["PublishedPort"] = p.PublicPort, ["Protocol"] = p.Type,
                     }),
-                }), new JsonSerializerOptions { WriteIndented = true }));
+                }), indented: true));
                 return ExitCodes.Ok;
             }
             Table.Write(Console.Out, ["SERVICE", "NAME", "NETWORK", "ADDRESS", "ENDPOINTS"],

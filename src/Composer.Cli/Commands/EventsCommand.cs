@@ -1,3 +1,4 @@
+using Composer.Core.Model;
 using System.CommandLine;
 using System.Text.Json;
 
@@ -21,7 +22,7 @@ internal static class EventsCommand
                 if (wanted.Length > 0 && !wanted.Contains(e.Service)) continue;
                 var attributes = e.Attributes.Where(kv => !kv.Key.StartsWith("com.docker.compose.", StringComparison.Ordinal) && !kv.Key.StartsWith("io.composer.", StringComparison.Ordinal));
                 if (parse.GetValue(json))
-                    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                    Console.WriteLine(JsonTree.Serialize(new Dictionary<string, object>
                     {
                         ["time"] = e.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ"), ["type"] = "container", ["action"] = e.Action,
                         ["id"] = e.ContainerId, ["service"] = e.Service, ["attributes"] = attributes.ToDictionary(kv => kv.Key, kv => kv.Value),

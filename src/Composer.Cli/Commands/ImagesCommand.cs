@@ -1,3 +1,4 @@
+using Composer.Core.Model;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -34,7 +35,7 @@ internal static class ImagesCommand
             if (parse.GetValue(quiet))
                 foreach (var id in rows.Select(r => r.Id).Distinct()) Console.WriteLine(id);
             else if (parse.GetValue(format) == "json")
-                Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object>
+                Console.WriteLine(JsonTree.Serialize(rows.Select(r => new Dictionary<string, object>
                     { ["ContainerName"] = r.Container, ["Repository"] = r.Repository, ["Tag"] = r.Tag, ["ID"] = r.Id, ["Size"] = r.Size })));
             else
                 Table.Write(Console.Out, ["CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"],

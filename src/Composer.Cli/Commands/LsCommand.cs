@@ -31,7 +31,7 @@ internal static class LsCommand
             if (parse.GetValue(quiet))
                 foreach (var p in projects) Console.WriteLine(p.Name);
             else if (parse.GetValue(format) == "json")
-                Console.WriteLine(JsonSerializer.Serialize(projects.Select(p => new Dictionary<string, string> { ["Name"] = p.Name, ["Status"] = p.Status, ["ConfigFiles"] = p.ConfigFiles })));
+                Console.WriteLine(JsonTree.Serialize(projects.Select(p => new Dictionary<string, string> { ["Name"] = p.Name, ["Status"] = p.Status, ["ConfigFiles"] = p.ConfigFiles })));
             else
                 Table.Write(Console.Out, ["NAME", "STATUS", "CONFIG FILES"], projects.Select(p => new[] { p.Name, p.Status, p.ConfigFiles }));
             return ExitCodes.Ok;

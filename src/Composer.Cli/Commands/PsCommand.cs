@@ -1,3 +1,4 @@
+using Composer.Core.Model;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -39,7 +40,7 @@ internal static class PsCommand
             if (parse.GetValue(format) == "json")
             {
                 foreach (var c in rows)
-                    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                    Console.WriteLine(JsonTree.Serialize(new Dictionary<string, object?>
                     {
                         ["ID"] = c.Id, ["Name"] = c.Name, ["Image"] = c.Image, ["Command"] = c.Command, ["Project"] = name,
                         ["Service"] = c.Service, ["Created"] = c.Created.ToUnixTimeSeconds(), ["State"] = c.State, ["Status"] = c.Status,

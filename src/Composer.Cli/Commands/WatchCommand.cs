@@ -62,7 +62,7 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
     {
         lock (_lock)
         {
-            if (json) writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["time"] = DateTimeOffset.UtcNow, ["info"] = message }));
+            if (json) writer.WriteLine(JsonTree.Serialize(new Dictionary<string, object?> { ["time"] = DateTimeOffset.UtcNow, ["info"] = message }));
             else Console.Error.WriteLine(message);
         }
     }
@@ -74,7 +74,7 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
         {
             if (json)
             {
-                writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                writer.WriteLine(JsonTree.Serialize(new Dictionary<string, object?>
                 {
                     ["time"] = DateTimeOffset.UtcNow, ["container"] = r.Container, ["service"] = r.Service,
                     ["incident"] = Incident(r.Kind), ["exit_code"] = r.ExitCode, ["outcome"] = r.Outcome,

@@ -1,3 +1,4 @@
+using Composer.Core.Model;
 using System.Text.Json;
 using Composer.Core.Execution;
 using Composer.Core.Graph;
@@ -27,7 +28,7 @@ public sealed class ProgressPrinter(TextWriter writer, string mode) : IProgressS
         {
             if (mode == "json")
             {
-                writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                writer.WriteLine(JsonTree.Serialize(new Dictionary<string, object?>
                 {
                     ["id"] = $"{kind} {name}", ["status"] = text, ["operation"] = p.Operation.Describe(),
                     ["cause"] = p.Operation.Cause, ["elapsed_ms"] = (long)p.Elapsed.TotalMilliseconds,

@@ -27,7 +27,7 @@ internal static class WatchStateFile
             var path = PathFor(project);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(all));
+            File.WriteAllText(temp, JsonSerializer.Serialize(all, WatchStateJson.Default.DictionaryStringServiceState));
             File.Move(temp, path, overwrite: true);
         }
     }
@@ -37,7 +37,7 @@ internal static class WatchStateFile
         try
         {
             var path = PathFor(project);
-            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, ServiceState>>(File.ReadAllText(path)) ?? [] : [];
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), WatchStateJson.Default.DictionaryStringServiceState) ?? [] : [];
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {
@@ -45,3 +45,7 @@ internal static class WatchStateFile
         }
     }
 }
+
+/// <summary>Compiled serialization of the watch state, so the command needs no reflection (it is published ahead of time).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, WatchStateFile.ServiceState>))]
+internal sealed partial class WatchStateJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -14,9 +14,10 @@ public sealed record LoadResult(Project? Project, IReadOnlyList<Diagnostic> Diag
 
 /// <summary>
 /// The loading pipeline: find files → parse (positions kept) → interpolate → merge → validate against the schema →
-/// normalize → profiles → dependency graph. Reads files only through <see cref="IFileSource"/>.
+/// normalize → profiles → dependency graph. Reads files only through <see cref="IFileSource"/>; a document that
+/// <paramref name="validated"/> already knows as valid is not validated again.
 /// </summary>
-public sealed class ProjectLoader(IFileSource? files = null)
+public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? validated = null)
 {
     public static readonly ImmutableArray<string> DefaultFileNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
     private static readonly string[] OverrideFileNames = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
@@ -74,8 +75,13 @@ public sealed class ProjectLoader(IFileSource? files = null)
         }
         if (diagnostics.HasErrors || merged is not YMapping root) return null;
 
-        SchemaValidator.Validate(root, diagnostics);
-        if (diagnostics.HasErrors) return null;
+        var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
+        if (fingerprint is null || !validated!.Contains(fingerprint))
+        {
+            SchemaValidator.Validate(root, diagnostics);
+            if (diagnostics.HasErrors) return null;
+            if (fingerprint is not null) validated!.Add(fingerprint);
+        }
 
         var name = ProjectName(options, root, projectDirectory, diagnostics);
         if (name is null) return null;

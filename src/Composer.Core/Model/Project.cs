@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Composer.Core.Model;
 
 /// <summary>The normalized, validated project: what the planner compares with the engine.</summary>
-public sealed record Project
+public sealed partial record Project
 {
     public required string Name { get; init; }
     public required string WorkingDirectory { get; init; }
@@ -21,10 +21,11 @@ public sealed record Project
     public string ContainerName(Service service, int number) =>
         service.ContainerName ?? $"{Name}-{service.Name}-{number}";
 
-    private static readonly Regex NotAllowed = new("[^a-z0-9_-]+", RegexOptions.Compiled);
+    [GeneratedRegex("[^a-z0-9_-]+")]
+    private static partial Regex NotAllowed();
 
     /// <summary>Normalizes a project name as Compose does: lower case, only [a-z0-9_-], starting with a letter or digit.</summary>
-    public static string NormalizeName(string raw) => NotAllowed.Replace(raw.ToLowerInvariant(), "").TrimStart('_', '-');
+    public static string NormalizeName(string raw) => NotAllowed().Replace(raw.ToLowerInvariant(), "").TrimStart('_', '-');
 
     public static bool IsValidName(string name) => name.Length > 0 && NormalizeName(name) == name;
 }

@@ -47,8 +47,14 @@ public static class ProjectWriter
 
     // Building a serializer costs far more than using one; it holds no per-call state.
     // YAML 1.1 words (yes, no, on, off) are quoted too, so older parsers read them back as strings.
-    private static readonly ISerializer Yaml = new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases()
-        .WithEventEmitter(next => new NullAsWord(next), where => where.OnBottom()).Build();
+    private static readonly ISerializer Yaml = CreateYamlSerializer();
+
+    // The serializer only ever walks the tree below (dictionaries, lists, strings, numbers, booleans), which needs no
+    // generated code; the integration tests print every loader fixture through the published (NativeAOT) binary.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Walks only Dictionary<string, object?>, List<object?> and scalars")]
+    private static ISerializer CreateYamlSerializer() =>
+        new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases()
+            .WithEventEmitter(next => new NullAsWord(next), where => where.OnBottom()).Build();
 
     /// <summary>Writes a null as <c>null</c> (as Compose prints <c>default: null</c>) rather than as nothing.</summary>
     private sealed class NullAsWord(YamlDotNet.Serialization.IEventEmitter next) : YamlDotNet.Serialization.EventEmitters.ChainedEventEmitter(next)
@@ -65,7 +71,7 @@ public static class ProjectWriter
     }
 
     public static string ToJson(Project project, bool escapeDollars = true) =>
-        System.Text.Json.JsonSerializer.Serialize(ToTree(project, escapeDollars), new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        JsonTree.Serialize(ToTree(project, escapeDollars), indented: true);
 
     private static Dictionary<string, object?> FileObject(FileObject f)
     {

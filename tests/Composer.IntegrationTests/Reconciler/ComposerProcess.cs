@@ -20,9 +20,7 @@ public sealed class ComposerProcess : IAsyncDisposable
 
     public static ComposerProcess Start(TestProject project, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "composer.dll"));
-        foreach (var a in new[] { "-p", project.Name }.Concat(args)) psi.ArgumentList.Add(a);
+        var psi = ComposerBinary.StartInfo(project.Directory, new[] { "-p", project.Name }.Concat(args));
         psi.Environment.Remove("COMPOSE_PROJECT_NAME");
         psi.Environment.Remove("COMPOSE_FILE");
         psi.Environment["NO_COLOR"] = "1";

@@ -16,9 +16,8 @@ public class ProgressTests
     /// <summary>Runs composer with stderr on a pseudo-terminal (util-linux <c>script</c>), so it sees a terminal.</summary>
     private static async Task<(int Exit, string Output)> OnTerminalAsync(TestProject project, Dictionary<string, string> env, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "composer.dll");
         var psi = new ProcessStartInfo("script") { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-qec", $"dotnet {dll} -p {project.Name} {string.Join(' ', args)}", "/dev/null" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "-qec", $"{ComposerBinary.ShellCommand} -p {project.Name} {string.Join(' ', args)}", "/dev/null" }) psi.ArgumentList.Add(a);
         psi.Environment.Remove("NO_COLOR");
         psi.Environment["TERM"] = "xterm-256color";
         foreach (var (k, v) in env) psi.Environment[k] = v;

@@ -28,12 +28,7 @@ public sealed class BackgroundComposer : IAsyncDisposable
 
     public static BackgroundComposer Start(string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "composer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        var psi = ComposerBinary.StartInfo(workingDirectory, args);
         psi.Environment.Remove("COMPOSE_PROJECT_NAME");
         psi.Environment["NO_COLOR"] = "1";
         return new BackgroundComposer(Process.Start(psi)!);

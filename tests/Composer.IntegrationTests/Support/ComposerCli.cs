@@ -11,19 +11,16 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs the real <c>composer</c> command (built beside the tests) as a user would.</summary>
 public static class ComposerCli
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "composer.dll");
-
-    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null, bool cleanEnvironment = false)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = ComposerBinary.StartInfo(workingDirectory, args);
+        // Only PATH and what the test gives, for a command that must see exactly the variables a test chose.
+        if (cleanEnvironment)
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+            var path = psi.Environment["PATH"];
+            psi.Environment.Clear();
+            psi.Environment["PATH"] = path;
+        }
         // The tests' own environment must not choose the project for them.
         psi.Environment.Remove("COMPOSE_PROJECT_NAME");
         psi.Environment.Remove("COMPOSE_FILE");

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The engine's floor: the engine calls `up -d` and `down -t 1` must make for CHAINS chains of LENGTH services
+# (depends_on along each chain), sent straight to the Engine API with curl: no orchestrator, no start-up, no reads,
+# and every call as early as the dependency order allows:
+#   up:   create the network; create every container at once; per chain, start its services one after the other
+#         (a dependency runs before its dependent starts), all chains at once.
+#   down: per chain, stop its services last-first with t=1, each removed once stopped, all chains at once; then
+#         remove the network.
+# No tool can do these steps faster on this engine. bench/reconciler/run.sh runs it beside Composer and
+# docker-compose ("engine floor" in its table); standalone:
+#   bench/reconciler/floor.sh [CHAINS LENGTH]      (default 4 5; prints the two times)
+floor_api() { # METHOD PATH [JSON]
+  curl -sf --unix-socket /var/run/docker.sock -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} "http://localhost/v1.41$2" >/dev/null
+}
+
+floor_up() { # PROJECT CHAINS LENGTH
+  local project=$1 chains=$2 length=$3 c i
+  floor_api POST /networks/create "{\"Name\":\"${project}_default\",\"Labels\":{\"com.docker.compose.project\":\"$project\"}}" || return 1
+  for c in $(seq 1 "$chains"); do for i in $(seq 1 "$length"); do
+    floor_api POST "/containers/create?name=$project-c${c}s${i}-1" "{\"Image\":\"composer-busybox:1\",\"Cmd\":[\"sleep\",\"2147483647\"],\"Labels\":{\"com.docker.compose.project\":\"$project\"},\"HostConfig\":{\"Init\":true,\"NetworkMode\":\"${project}_default\"}}" &
+  done; done
+  wait
+  for c in $(seq 1 "$chains"); do ( for i in $(seq 1 "$length"); do floor_api POST "/containers/$project-c${c}s${i}-1/start" || exit 1; done ) & done
+  wait
+}
+
+floor_down() { # PROJECT CHAINS LENGTH
+  local project=$1 chains=$2 length=$3 c
+  for c in $(seq 1 "$chains"); do (
+    for i in $(seq "$length" -1 1); do
+      floor_api POST "/containers/$project-c${c}s${i}-1/stop?t=1"
+      floor_api DELETE "/containers/$project-c${c}s${i}-1" &
+    done
+    wait
+  ) & done
+  wait
+  floor_api DELETE "/networks/${project}_default"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  root=$(cd "$(dirname "$0")/../.." && pwd)
+  bash "$root/scripts/engine.sh" >&2
+  bash "$root/scripts/images.sh" >&2
+  project=floor-$$
+  t0=$(date +%s.%N); floor_up "$project" "${1:-4}" "${2:-5}"; t1=$(date +%s.%N); floor_down "$project" "${1:-4}" "${2:-5}"; t2=$(date +%s.%N)
+  echo "engine floor, ${1:-4} chains of ${2:-5}: up $(echo "$t1 - $t0" | bc) s, down $(echo "$t2 - $t1" | bc) s"
+fi
