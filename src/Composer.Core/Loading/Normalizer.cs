@@ -162,7 +162,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
         {
             Name = name,
             Image = Str(m["image"]),
-            Build = Build(m["build"]),
+            Build = Build(m["build"], at),
             Command = CommandLine(m["command"], $"{at}.command"),
             Entrypoint = CommandLine(m["entrypoint"], $"{at}.entrypoint"),
             Environment = Environment(m, at),
@@ -211,11 +211,17 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
         return service;
     }
 
-    private BuildSpec? Build(YNode? node) => node switch
+    private BuildSpec? Build(YNode? node, string at) => node switch
     {
         YScalar s when !s.IsNull => new BuildSpec(BuildContext(s.Value), null, ImmutableSortedDictionary<string, string?>.Empty, null),
         YMapping m => new BuildSpec(BuildContext(Str(m["context"]) ?? "."), Str(m["dockerfile"]),
-            NullableDict(m["args"]), Str(m["target"])),
+            NullableDict(m["args"]), Str(m["target"]))
+        {
+            Labels = Dict(m["labels"]),
+            Network = Str(m["network"]),
+            ExtraHosts = ExtraHosts(m["extra_hosts"], $"{at}.build"),
+            ShmSize = Bytes(m["shm_size"], $"{at}.build.shm_size"),
+        },
         _ => null,
     };
 

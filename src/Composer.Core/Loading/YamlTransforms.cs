@@ -47,7 +47,7 @@ public static class YamlTransforms
     /// <summary>Fields written as a list of <c>KEY=VALUE</c> or as a mapping: merged per key, the later value winning.</summary>
     private static readonly HashSet<string> KeyedLists = new(StringComparer.Ordinal)
     {
-        "environment", "labels", "build.args", "sysctls", "annotations", "driver_opts",
+        "environment", "labels", "build.args", "build.labels", "sysctls", "annotations", "driver_opts",
     };
 
     /// <summary>Merges an override file into a base, as <c>-f a -f b</c> does (and <c>extends</c>), by Compose's rules.</summary>
