@@ -13,11 +13,16 @@ public static class ComposerCli
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "composer.dll");
 
-    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs composer to the end. Its stdin is <paramref name="stdin"/>, then end-of-file: never the test runner's own,
+    /// which exec and run would otherwise forward.
+    /// </summary>
+    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null, string stdin = "")
     {
         var psi = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -38,6 +43,15 @@ public static class ComposerCli
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        try
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // composer ended without reading its input; its exit code says why.
+        }
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         try
         {
