@@ -42,6 +42,9 @@ internal static class RunCommand
             var svc = parse.GetValue(service)!;
             var isDetached = parse.GetValue(detach);
             var mode = ExecCommand.Mode(parse.GetValue(noTty), parse.GetValue(tty), parse.GetValue(interactive), isDetached);
+            if (parse.GetValue(servicePorts) && parse.GetValue(publish) is { Length: > 0 }) throw new UsageException("--service-ports and --publish are incompatible");
+            var project = global.LoadProject(parse, [svc]);
+            if (!project.Services.TryGetValue(svc, out var definition)) throw new UsageException($"no such service: {svc}");
             var options = new OneOffOptions
             {
                 Name = parse.GetValue(name),
@@ -54,16 +57,12 @@ internal static class RunCommand
                 Publish = Ports(parse.GetValue(publish) ?? []),
                 UseAliases = parse.GetValue(useAliases),
                 Labels = Labels(parse.GetValue(labels) ?? []),
-                Volumes = Volumes(parse.GetValue(volumes) ?? []),
+                Volumes = Volumes(parse.GetValue(volumes) ?? [], project.WorkingDirectory),
                 Tty = mode.Tty,
                 // Compose keeps a one-off's stdin open with -i (its default), attached or not.
                 Interactive = parse.GetValue(interactive),
                 Detach = isDetached,
             };
-            if (options.ServicePorts && !options.Publish.IsEmpty) throw new UsageException("--service-ports and --publish are incompatible");
-
-            var project = global.LoadProject(parse, [svc]);
-            if (!project.Services.TryGetValue(svc, out var definition)) throw new UsageException($"no such service: {svc}");
             using var engine = await GlobalOptions.ConnectAsync(ct);
             var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
             var observed = await engine.ObserveAsync(UpCommand.ObserveRequestFor(project), ct);
@@ -116,10 +115,10 @@ internal static class RunCommand
         values.Select(v => v.Split('=', 2)).Select(p => p.Length == 2 && p[0].Length > 0 ? KeyValuePair.Create(p[0], p[1]) : throw new UsageException("label must be set as KEY=VALUE"))
             .Aggregate(ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal), (d, kv) => d.SetItem(kv.Key, kv.Value));
 
-    /// <summary>The short volume syntax; <c>~</c> is composer's home, a relative source the project directory's (as in the file).</summary>
-    private static ImmutableArray<Mount> Volumes(IEnumerable<string> values) =>
+    /// <summary>The short volume syntax, host paths read as the file's are (relative to the project directory, <c>~</c> home).</summary>
+    private static ImmutableArray<Mount> Volumes(IEnumerable<string> values, string projectDirectory) =>
         [.. values.Select(v => VolumeSyntax.TryParse(v, out var mount, out var error) ? mount : throw new UsageException($"--volume: {error}"))
-            .Select(m => m.Type == MountType.Bind && m.Source is { } s && (s == "~" || s.StartsWith("~/", StringComparison.Ordinal))
-                ? m with { Source = Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", s.TrimStart('~').TrimStart('/')) }
+            .Select(m => m.Type == MountType.Bind && m.Source is { } source
+                ? m with { Source = NormalizerContext.ResolvePath(projectDirectory, source, Environment.GetEnvironmentVariable("HOME")) }
                 : m)];
 }

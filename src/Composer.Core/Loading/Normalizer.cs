@@ -715,10 +715,13 @@ public sealed class NormalizerContext(string projectDirectory, IReadOnlyList<str
     public string? Lookup(string name) => lookup(name);
     public string? ReadFile(string path) => readFile(path);
 
-    public string ResolvePath(string path)
+    public string ResolvePath(string path) => ResolvePath(ProjectDirectory, path, lookup("HOME"));
+
+    /// <summary>A host path as the file's are read: <c>~</c> is <paramref name="home"/>, a relative one the project directory's.</summary>
+    public static string ResolvePath(string projectDirectory, string path, string? home)
     {
         if (path.StartsWith("~/", StringComparison.Ordinal) || path == "~")
-            path = Path.Combine(lookup("HOME") ?? "/root", path.TrimStart('~').TrimStart('/'));
-        return Path.GetFullPath(Path.Combine(ProjectDirectory, path));
+            path = Path.Combine(home ?? "/root", path.TrimStart('~').TrimStart('/'));
+        return Path.GetFullPath(Path.Combine(projectDirectory, path));
     }
 }

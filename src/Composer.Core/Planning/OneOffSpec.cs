@@ -23,7 +23,7 @@ public sealed record OneOffOptions
     public bool UseAliases { get; init; }
     /// <summary><c>-l</c>: added to, or replacing, the service's labels.</summary>
     public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
-    /// <summary><c>-v</c>: mounts added to the service's (a bind source relative to the project directory, a volume by its key).</summary>
+    /// <summary><c>-v</c>: mounts added to the service's, replacing one at the same target (a bind by its absolute host path, a volume by its key or engine name).</summary>
     public ImmutableArray<Mount> Volumes { get; init; } = [];
     public bool Tty { get; init; }
     /// <summary>Keep stdin open (<c>-i</c>, Compose's default).</summary>
@@ -67,10 +67,7 @@ public static class OneOffSpec
 
     private static string Key(string variable) => variable.Split('=', 2)[0];
 
-    private static Mount Resolve(Project project, Mount m) => m.Type switch
-    {
-        MountType.Bind when m.Source is { } source => m with { Source = Path.GetFullPath(Path.Combine(project.WorkingDirectory, source)) },
-        MountType.Volume when m.Source is { } key && project.Volumes.TryGetValue(key, out var declared) => m with { Source = declared.Name },
-        _ => m,
-    };
+    /// <summary>A volume the file declares goes by its engine name; any other name is the engine's own, as with docker run.</summary>
+    private static Mount Resolve(Project project, Mount m) =>
+        m.Type == MountType.Volume && m.Source is { } key && project.Volumes.TryGetValue(key, out var declared) ? m with { Source = declared.Name } : m;
 }

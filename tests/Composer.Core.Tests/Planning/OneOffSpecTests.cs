@@ -91,15 +91,15 @@ public class OneOffSpecTests
     }
 
     [Fact]
-    public void Volumes_resolve_relative_binds_against_the_project_and_volume_keys_to_engine_names_and_replace_the_same_target()
+    public void Volumes_resolve_volume_keys_to_engine_names_and_replace_a_mount_at_the_same_target()
     {
         var spec = Build(new OneOffOptions
         {
-            Volumes = [new Mount(MountType.Bind, "./other", "/etc/conf"), new Mount(MountType.Volume, "data", "/more"), new Mount(MountType.Volume, "loose", "/loose")],
+            Volumes = [new Mount(MountType.Bind, "/srv/other", "/etc/conf"), new Mount(MountType.Volume, "data", "/more"), new Mount(MountType.Volume, "loose", "/loose")],
         });
         spec.Mounts.Should().Equal(
             new Mount(MountType.Volume, "demo_data", "/data"),
-            new Mount(MountType.Bind, $"{TestProjects.Directory}/other", "/etc/conf"),
+            new Mount(MountType.Bind, "/srv/other", "/etc/conf"),
             new Mount(MountType.Volume, "demo_data", "/more"),
             new Mount(MountType.Volume, "loose", "/loose"));
     }
