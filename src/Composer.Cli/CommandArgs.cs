@@ -10,7 +10,7 @@ internal static class CommandArgs
     private static readonly Dictionary<string, HashSet<string>> ValueOptions = new()
     {
         ["exec"] = ["-e", "--env", "-w", "--workdir", "-u", "--user", "--index"],
-        ["run"] = ["-e", "--env", "--name", "-w", "--workdir", "-u", "--user", "--entrypoint"],
+        ["run"] = ["-e", "--env", "--name", "-w", "--workdir", "-u", "--user", "--entrypoint", "-l", "--label", "-p", "--publish", "-v", "--volume"],
     };
 
     public static string[] Separate(string[] args)

@@ -36,6 +36,7 @@ internal static class ContainerParameters
             User = spec.User,
             Tty = spec.Tty,
             OpenStdin = spec.StdinOpen,
+            StdinOnce = spec.StdinOnce,
             AttachStdin = false,
             AttachStdout = false,
             AttachStderr = false,

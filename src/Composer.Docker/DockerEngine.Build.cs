@@ -23,6 +23,10 @@ public sealed partial class DockerEngine
             Dockerfile = dockerfile,
             BuildArgs = build.Args.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!),
             Target = build.Target,
+            Labels = build.Labels.IsEmpty ? null : build.Labels.ToDictionary(kv => kv.Key, kv => kv.Value),
+            NetworkMode = build.Network,
+            ShmSize = build.ShmSize,
+            ExtraHosts = build.ExtraHosts.IsEmpty ? null : [.. build.ExtraHosts.Select(h => $"{h.Host}:{h.Address}")],
             Remove = true,
             ForceRemove = true,
         }, context, null, null, new SyncProgress<JSONMessage>(m =>

@@ -51,21 +51,6 @@ public sealed partial class DockerEngine
             WaitBeforeKillSeconds = timeout is { } t ? (uint)Math.Ceiling(t.TotalSeconds) : null,
         }, cancellationToken), $"restart container {name}");
 
-    /// <summary>Runs a command in a running container without a TTY, copying its output; returns its exit code.</summary>
-    public async Task<long> ExecAsync(string container, IReadOnlyList<string> command, IReadOnlyList<string> env, string? workingDir, string? user,
-        Stream stdout, Stream stderr, CancellationToken cancellationToken)
-    {
-        var exec = await Call(() => _client.Exec.CreateContainerExecAsync(container, new ContainerExecCreateParameters
-        {
-            Cmd = [.. command], Env = env.Count == 0 ? null : [.. env], WorkingDir = workingDir, User = user,
-            AttachStdout = true, AttachStderr = true, AttachStdin = false,
-        }, cancellationToken), $"exec in container {container}").ConfigureAwait(false);
-        using (var stream = await Call(() => _client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cancellationToken), $"exec in container {container}").ConfigureAwait(false))
-            await stream.CopyOutputToAsync(Stream.Null, stdout, stderr, cancellationToken).ConfigureAwait(false);
-        var inspect = await Call(() => _client.Exec.InspectContainerExecAsync(exec.ID, cancellationToken), $"exec in container {container}").ConfigureAwait(false);
-        return inspect.ExitCode ?? -1;
-    }
-
     public async Task<ProcessTable> TopAsync(string container, CancellationToken cancellationToken)
     {
         var top = await Call(() => _client.Containers.ListProcessesAsync(container, new ContainerListProcessesParameters(), cancellationToken), $"top of container {container}").ConfigureAwait(false);

@@ -88,7 +88,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             {
                 Key = key, External = external,
                 Name = Str(m?["name"]) ?? externalName ?? (external ? key : $"{project}_{key}"),
-                File = Str(m?["file"]) is { } file ? context.ResolvePath(file) : null,
+                File = Str(m?["file"]) is { } file ? HostPath(file, m!["file"]!, $"{kind}.{key}.file") : null,
                 Environment = env,
                 EnvironmentValue = env is null ? null : context.Lookup(env) ?? "",
                 Content = Str(m?["content"]),
@@ -162,7 +162,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
         {
             Name = name,
             Image = Str(m["image"]),
-            Build = Build(m["build"]),
+            Build = Build(m["build"], at),
             Command = CommandLine(m["command"], $"{at}.command"),
             Entrypoint = CommandLine(m["entrypoint"], $"{at}.entrypoint"),
             Environment = Environment(m, at),
@@ -211,16 +211,30 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
         return service;
     }
 
-    private BuildSpec? Build(YNode? node) => node switch
+    private BuildSpec? Build(YNode? node, string at) => node switch
     {
-        YScalar s when !s.IsNull => new BuildSpec(BuildContext(s.Value), null, ImmutableSortedDictionary<string, string?>.Empty, null),
-        YMapping m => new BuildSpec(BuildContext(Str(m["context"]) ?? "."), Str(m["dockerfile"]),
-            NullableDict(m["args"]), Str(m["target"])),
+        YScalar s when !s.IsNull => new BuildSpec(BuildContext(s.Value, s, $"{at}.build"), null, ImmutableSortedDictionary<string, string?>.Empty, null),
+        YMapping m => new BuildSpec(BuildContext(Str(m["context"]) ?? ".", m["context"] ?? m, $"{at}.build.context"), Str(m["dockerfile"]),
+            NullableDict(m["args"]), Str(m["target"]))
+        {
+            Labels = Dict(m["labels"]),
+            Network = Str(m["network"]),
+            ExtraHosts = ExtraHosts(m["extra_hosts"], $"{at}.build"),
+            ShmSize = Bytes(m["shm_size"], $"{at}.build.shm_size"),
+        },
         _ => null,
     };
 
     /// <summary>A local context becomes an absolute path; a remote one (a Git or HTTP URL) is kept as written.</summary>
-    private string BuildContext(string value) => IsRemote(value) ? value : context.ResolvePath(value);
+    private string BuildContext(string value, YNode node, string where) => IsRemote(value) ? value : HostPath(value, node, where) ?? value;
+
+    /// <summary>A host path resolved against the project directory; null (reported) when it holds a NUL character, which no path can.</summary>
+    private string? HostPath(string path, YNode node, string where)
+    {
+        if (!path.Contains('\0')) return context.ResolvePath(path);
+        diagnostics.Error("path.nul", $"{where}: a path cannot contain a NUL character", node.Start);
+        return null;
+    }
 
     internal static bool IsRemote(string context) =>
         context.Contains("://", StringComparison.Ordinal) || context.StartsWith("git@", StringComparison.Ordinal) ||
@@ -271,7 +285,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
         };
         foreach (var (pathNode, required) in items)
         {
-            var path = context.ResolvePath(pathNode.Value);
+            if (HostPath(pathNode.Value, pathNode, $"{at}.env_file") is not { } path) continue;
             var text = context.ReadFile(path);
             if (text is null)
             {
@@ -415,7 +429,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                         diagnostics.Error("service.volumes", $"{at}.volumes: {error}", s.Start);
                         continue;
                     }
-                    result.Add(mount.Type == MountType.Bind ? mount with { Source = context.ResolvePath(mount.Source!) } : mount);
+                    result.Add(mount.Type == MountType.Bind ? mount with { Source = HostPath(mount.Source!, s, $"{at}.volumes") ?? mount.Source } : mount);
                     break;
                 }
                 case YMapping m:
@@ -440,7 +454,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                     }
                     var create = (m["bind"] as YMapping)?["create_host_path"] is YScalar c ? Bool(c) : true;
                     var size = Bytes((m["tmpfs"] as YMapping)?["size"], $"{at}.volumes.tmpfs.size");
-                    result.Add(new Mount(type, type == MountType.Bind ? context.ResolvePath(source!) : source,
+                    result.Add(new Mount(type, type == MountType.Bind ? HostPath(source!, m["source"]!, $"{at}.volumes") ?? source : source,
                         target, Bool(m["read_only"])) { CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null });
                     break;
                 }
@@ -709,10 +723,13 @@ public sealed class NormalizerContext(string projectDirectory, IReadOnlyList<str
     public string? Lookup(string name) => lookup(name);
     public string? ReadFile(string path) => readFile(path);
 
-    public string ResolvePath(string path)
+    public string ResolvePath(string path) => ResolvePath(ProjectDirectory, path, lookup("HOME"));
+
+    /// <summary>A host path as the file's are read: <c>~</c> is <paramref name="home"/>, a relative one the project directory's.</summary>
+    public static string ResolvePath(string projectDirectory, string path, string? home)
     {
         if (path.StartsWith("~/", StringComparison.Ordinal) || path == "~")
-            path = Path.Combine(lookup("HOME") ?? "/root", path.TrimStart('~').TrimStart('/'));
-        return Path.GetFullPath(Path.Combine(ProjectDirectory, path));
+            path = Path.Combine(home ?? "/root", path.TrimStart('~').TrimStart('/'));
+        return Path.GetFullPath(Path.Combine(projectDirectory, path));
     }
 }

@@ -47,7 +47,7 @@ public static class YamlTransforms
     /// <summary>Fields written as a list of <c>KEY=VALUE</c> or as a mapping: merged per key, the later value winning.</summary>
     private static readonly HashSet<string> KeyedLists = new(StringComparer.Ordinal)
     {
-        "environment", "labels", "build.args", "sysctls", "annotations", "driver_opts",
+        "environment", "labels", "build.args", "build.labels", "sysctls", "annotations", "driver_opts",
     };
 
     /// <summary>Merges an override file into a base, as <c>-f a -f b</c> does (and <c>extends</c>), by Compose's rules.</summary>
@@ -68,9 +68,10 @@ public static class YamlTransforms
         {
             if (AsKeyedMapping(baseNode, null, null) is { } bm && AsKeyedMapping(overrideNode, null, null) is { } om) return Merge(bm, om, path + ".*");
         }
-        else if (IsServiceKey(path, "build") && (baseNode is YScalar || overrideNode is YScalar) && (baseNode is YMapping || overrideNode is YMapping))
+        else if (IsServiceKey(path, "build") && (baseNode is YScalar { IsNull: false } || overrideNode is YScalar { IsNull: false }) && (baseNode is YMapping || overrideNode is YMapping))
         {
-            // build: "." is short for build: {context: "."}; the two forms merge field by field.
+            // build: "." is short for build: {context: "."}; the two forms merge field by field. (A null build has no
+            // mapping form: it is replaced like any other value, below.)
             return Merge(BuildAsMapping(baseNode), BuildAsMapping(overrideNode), path);
         }
         else if (IsServiceKey(path, "extra_hosts") && (baseNode is YMapping || overrideNode is YMapping))

@@ -109,7 +109,11 @@ public static class ProjectWriter
             var build = new Dictionary<string, object?> { ["context"] = b.Context };
             if (b.Dockerfile is not null) build["dockerfile"] = b.Dockerfile;
             if (!b.Args.IsEmpty) build["args"] = b.Args.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+            if (!b.Labels.IsEmpty) build["labels"] = b.Labels.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+            if (b.Network is not null) build["network"] = b.Network;
             if (b.Target is not null) build["target"] = b.Target;
+            if (b.ShmSize is { } buildShm) build["shm_size"] = buildShm;
+            if (!b.ExtraHosts.IsEmpty) build["extra_hosts"] = b.ExtraHosts.Select(h => $"{h.Host}={h.Address}").ToList();
             Put("build", build);
         }
         if (s.Command is { } cmd) o["command"] = cmd.ToList();

@@ -61,7 +61,16 @@ public sealed record Service
     public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 }
 
-public sealed record BuildSpec(string Context, string? Dockerfile, ImmutableSortedDictionary<string, string?> Args, string? Target);
+public sealed record BuildSpec(string Context, string? Dockerfile, ImmutableSortedDictionary<string, string?> Args, string? Target)
+{
+    /// <summary>Labels set on the built image.</summary>
+    public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>The network the build's RUN steps use (<c>host</c>, <c>none</c>, a network name); null: the engine's default.</summary>
+    public string? Network { get; init; }
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+    /// <summary>Size of /dev/shm for the build's RUN steps, in bytes.</summary>
+    public long? ShmSize { get; init; }
+}
 
 public static class DependencyCondition
 {

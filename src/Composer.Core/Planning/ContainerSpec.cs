@@ -38,6 +38,8 @@ public sealed record ContainerSpec
     public string? User { get; init; }
     public bool Tty { get; init; }
     public bool StdinOpen { get; init; }
+    /// <summary>The engine closes the process's stdin when the attached client closes its input (one-off runs).</summary>
+    public bool StdinOnce { get; init; }
     public bool Privileged { get; init; }
     public bool ReadOnly { get; init; }
     public bool? Init { get; init; }

@@ -78,6 +78,52 @@ public class BuildTests
     }
 
     [Fact]
+    public async Task Build_labels_network_extra_hosts_and_shm_size_reach_the_engine()
+    {
+        await using var project = await TestProject.CreateAsync("blabels", """
+            services:
+              app:
+                build:
+                  context: .
+                  labels:
+                    com.example.team: core
+                    com.example.empty: ""
+                  network: none
+                  extra_hosts: ["buildhost=10.1.2.3"]
+                  shm_size: 64m
+                command: ["sleep", "2147483647"]
+              listed:
+                build:
+                  context: .
+                  labels: ["com.example.team=edge", "com.example.bare"]
+                command: ["sleep", "2147483647"]
+            """, new Dictionary<string, string>
+        {
+            // What the RUN step saw: its network interfaces, its hosts file, the size of its /dev/shm (in KiB).
+            ["Dockerfile"] = "FROM composer-busybox:1\nRUN ls /sys/class/net > /build-nets; grep buildhost /etc/hosts > /build-hosts; df -k /dev/shm | tail -n 1 > /build-shm; true\n",
+        });
+        try
+        {
+            await project.RunOkAsync("build");
+            var client = await Engine.ClientAsync();
+            var app = await client.Images.InspectImageAsync($"{project.Name}-app");
+            app.Config.Labels.Should().Contain("com.example.team", "core").And.Contain("com.example.empty", "");
+            var listed = await client.Images.InspectImageAsync($"{project.Name}-listed");
+            listed.Config.Labels.Should().Contain("com.example.team", "edge").And.Contain("com.example.bare", "");
+
+            var seen = await project.RunOkAsync("run", "--rm", "-T", "app", "sh", "-c", "cat /build-nets /build-hosts /build-shm");
+            seen.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim().Should().Be("lo", "network: none leaves the build only its loopback");
+            seen.Stdout.Should().MatchRegex(@"10\.1\.2\.3\s+buildhost");
+            seen.Stdout.Should().MatchRegex(@"\s65536\s", "shm_size: 64m is 65536 KiB");
+        }
+        finally
+        {
+            await RemoveImageAsync($"{project.Name}-app");
+            await RemoveImageAsync($"{project.Name}-listed");
+        }
+    }
+
+    [Fact]
     public async Task Pull_fails_with_a_clear_message_when_no_registry_answers()
     {
         await using var project = await TestProject.CreateAsync("bpull", """

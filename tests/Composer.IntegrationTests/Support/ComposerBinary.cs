@@ -24,6 +24,9 @@ public static class ComposerBinary
         return psi;
     }
 
-    /// <summary>The command as one shell word list, for running it under another program (e.g. <c>script</c>).</summary>
-    public static string ShellCommand => Published ?? $"dotnet {Dll}";
+    /// <summary>The command's words, for running it under another program (e.g. <c>script</c>).</summary>
+    public static IReadOnlyList<string> Command => Published is null ? ["dotnet", Dll] : [Published];
+
+    /// <summary><see cref="Command"/> for a shell (the paths hold no spaces).</summary>
+    public static string ShellCommand => string.Join(' ', Command);
 }

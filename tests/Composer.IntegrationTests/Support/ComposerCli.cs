@@ -11,9 +11,14 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs the real <c>composer</c> command (built beside the tests) as a user would.</summary>
 public static class ComposerCli
 {
-    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null, bool cleanEnvironment = false)
+    /// <summary>
+    /// Runs composer to the end. Its stdin is <paramref name="stdin"/>, then end-of-file: never the test runner's own,
+    /// which exec and run would otherwise forward.
+    /// </summary>
+    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null, string stdin = "", bool cleanEnvironment = false)
     {
         var psi = ComposerBinary.StartInfo(workingDirectory, args);
+        psi.RedirectStandardInput = true;
         // Only PATH and what the test gives, for a command that must see exactly the variables a test chose.
         if (cleanEnvironment)
         {
@@ -35,6 +40,15 @@ public static class ComposerCli
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        try
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // composer ended without reading its input; its exit code says why.
+        }
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         try
         {

@@ -37,6 +37,9 @@ public sealed class TestProject : IAsyncDisposable
     /// <summary>Runs <c>composer -p NAME args…</c> in the project directory.</summary>
     public Task<CliResult> RunAsync(params string[] args) => ComposerCli.RunAsync(Directory, ["-p", Name, .. args]);
 
+    /// <summary>Runs <c>composer -p NAME args…</c> with <paramref name="stdin"/> as its input.</summary>
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => ComposerCli.RunAsync(Directory, ["-p", Name, .. args], stdin: stdin);
+
     public async Task<CliResult> RunOkAsync(params string[] args)
     {
         var result = await RunAsync(args);
