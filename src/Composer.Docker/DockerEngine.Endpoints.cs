@@ -32,6 +32,10 @@ public sealed partial class DockerEngine
             : ImmutableSortedDictionary<string, string>.Empty;
         var ports = (c.Config?.ExposedPorts?.Keys ?? []).Concat(c.HostConfig?.PortBindings?.Keys ?? [])
             .Select(p => p.Contains('/') ? p : p + "/tcp").Distinct().Order(StringComparer.Ordinal);
-        return new ContainerEndpoints(c.Name.TrimStart('/'), (c.Config?.Labels is { } labels && labels.TryGetValue(ComposeLabels.Service, out var service) ? service : ""), running, addresses, [.. ports]);
+        var labels = c.Config?.Labels ?? new Dictionary<string, string>();
+        return new ContainerEndpoints(c.Name.TrimStart('/'), labels.TryGetValue(ComposeLabels.Service, out var service) ? service : "", running, addresses, [.. ports])
+        {
+            Environment = LinkVariables.OwnEnvironment(c.Config?.Env ?? [], labels.TryGetValue(LinkVariables.WrittenLabel, out var written) ? written : null),
+        };
     }
 }

@@ -8,7 +8,11 @@ namespace Composer.Core.Execution;
 /// <param name="Addresses">Network name → IPv4 address; empty when the container is not running.</param>
 /// <param name="Ports">Exposed ports as <c>port/proto</c>: the image's, <c>expose</c> and <c>ports</c>.</param>
 public sealed record ContainerEndpoints(string Name, string Service, bool Running,
-    ImmutableSortedDictionary<string, string> Addresses, ImmutableArray<string> Ports);
+    ImmutableSortedDictionary<string, string> Addresses, ImmutableArray<string> Ports)
+{
+    /// <summary>The container's own <c>KEY=VALUE</c> environment (image and file), without link variables Composer wrote.</summary>
+    public ImmutableArray<string> Environment { get; init; } = [];
+}
 
 /// <summary>
 /// Docker's link variables and Composer's discovery variable, computed from where the targets are now. Pure: the
@@ -18,6 +22,9 @@ public static class LinkVariables
 {
     /// <summary>On a consumer: the address each target had when its variables were written (<c>container=address,…</c>).</summary>
     public const string AddressesLabel = "io.composer.link-addresses";
+
+    /// <summary>On a consumer: the names of the variables Composer wrote into its environment (not the file's own).</summary>
+    public const string WrittenLabel = "io.composer.link-variables";
 
     /// <summary>The consumer's spec with the variables added; a variable the file sets itself is never overridden.</summary>
     public static ContainerSpec Apply(ContainerSpec consumer, IReadOnlyDictionary<string, ContainerEndpoints?> targets)
@@ -29,10 +36,12 @@ public static class LinkVariables
                 if (declared.Add(variable.Split('=', 2)[0])) added.Add(variable);
         var recorded = string.Join(",", consumer.LinkTargets.Select(t => t.Container).Distinct().Order(StringComparer.Ordinal)
             .Select(c => $"{c}={(targets.GetValueOrDefault(c) is { } e ? AddressFor(consumer, e) : null)}"));
+        var labels = consumer.Labels.SetItem(AddressesLabel, recorded);
+        if (added.Count > 0) labels = labels.SetItem(WrittenLabel, string.Join(",", added.Select(v => v.Split('=', 2)[0]).Order(StringComparer.Ordinal)));
         return consumer with
         {
             Environment = [.. consumer.Environment.Concat(added).OrderBy(e => e.Split('=', 2)[0], StringComparer.Ordinal)],
-            Labels = consumer.Labels.SetItem(AddressesLabel, recorded),
+            Labels = labels,
         };
     }
 
@@ -80,9 +89,23 @@ public static class LinkVariables
                 }
             }
             yield return $"{prefix}_NAME=/{consumer.Name}/{target.Alias}";
+            // Docker passes the target's environment on as ALIAS_ENV_KEY, except the two every image has.
+            foreach (var variable in endpoints?.Environment ?? [])
+            {
+                var parts = variable.Split('=', 2);
+                if (parts.Length < 2 || parts[0] is "HOME" or "PATH") continue;
+                yield return $"{prefix}_ENV_{parts[0]}={parts[1]}";
+            }
         }
         if (address is not null && ports.Count > 0)
             yield return $"{prefix}_PORTS={string.Join(",", Endpoints(address, endpoints!.Ports))}";
+    }
+
+    /// <summary>A container's environment without the link variables Composer wrote into it (as Docker's own are not in it).</summary>
+    public static ImmutableArray<string> OwnEnvironment(IEnumerable<string> environment, string? writtenLabel)
+    {
+        var written = (writtenLabel ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        return [.. environment.Where(e => !written.Contains(e.Split('=', 2)[0]))];
     }
 
     /// <summary><c>proto://address:port</c> for each port, in Docker's order: the value of <c>ALIAS_PORTS</c>.</summary>

@@ -78,6 +78,29 @@ public class LinkVariablesTests
     }
 
     [Fact]
+    public async Task A_link_passes_the_targets_own_environment_on_as_ALIAS_ENV_but_not_HOME_PATH_or_what_Composer_wrote()
+    {
+        var engine = await UpAsync(TestProjects.Load("""
+            services:
+              db:
+                image: x
+                expose: ["5432"]
+                environment: { POSTGRES_USER: app, HOME: /root, PATH: /bin }
+              api:
+                image: x
+                expose: ["80"]
+                links: [db]
+              web:
+                image: x
+                links: ["api:backend"]
+            """), new FakeEngine());
+        Env(engine, "demo-api-1").Should().Contain("DB_ENV_POSTGRES_USER", "app").And.NotContainKeys("DB_ENV_HOME", "DB_ENV_PATH");
+        Env(engine, "demo-web-1").Keys.Should().NotContain(k => k.StartsWith("BACKEND_ENV_", StringComparison.Ordinal),
+            "api's environment holds only the variables Composer wrote for its own link");
+        engine.Containers["demo-api-1"].Spec.Labels[LinkVariables.WrittenLabel].Split(',').Should().Contain(["DB_ENV_POSTGRES_USER", "DB_NAME", "DB_PORT"]);
+    }
+
+    [Fact]
     public async Task A_recreated_target_recreates_its_consumers_which_get_its_new_address()
     {
         var engine = await UpAsync(TestProjects.Load(Linked), new FakeEngine());

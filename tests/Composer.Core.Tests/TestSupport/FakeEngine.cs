@@ -157,7 +157,10 @@ public sealed class FakeEngine : IEngine
         var addresses = running && c.Spec.PrimaryNetwork is { } n && _address.TryGetValue(name, out var a)
             ? ImmutableSortedDictionary<string, string>.Empty.Add(n.NetworkName, a)
             : ImmutableSortedDictionary<string, string>.Empty;
-        return Task.FromResult<ContainerEndpoints?>(new ContainerEndpoints(name, c.Spec.Service, running, addresses, c.Spec.ExposedPorts));
+        return Task.FromResult<ContainerEndpoints?>(new ContainerEndpoints(name, c.Spec.Service, running, addresses, c.Spec.ExposedPorts)
+        {
+            Environment = LinkVariables.OwnEnvironment(c.Spec.Environment, c.Spec.Labels.GetValueOrDefault(LinkVariables.WrittenLabel)),
+        });
     }
 
     public async Task WaitForConditionAsync(string name, string condition, CancellationToken ct)

@@ -28,7 +28,9 @@ public class LinksTests
             .And.Contain("DATABASE_PORT_5432_TCP_PROTO", "tcp")
             .And.Contain("DATABASE_PORT_53_UDP_PROTO", "udp")
             .And.Contain("DATABASE_PORTS", $"udp://{db}:53,tcp://{db}:5432")
+            .And.Contain("DATABASE_ENV_POSTGRES_USER", "app", "Docker passes the target's environment on")
             .And.Contain("DB_PORT_5432_TCP_ADDR", db);
+        app.Keys.Should().NotContain(["DATABASE_ENV_PATH", "DATABASE_ENV_HOME"]);
         var outside = (await (await Engine.ClientAsync()).Containers.InspectContainerAsync($"{project.Name}-outside")).NetworkSettings.Networks[network].IPAddress;
         app.Should().Contain("LEGACY_PORT_80_TCP_ADDR", outside).And.Contain("LEGACY_NAME", $"/{project.Name}-app-1/legacy");
 
