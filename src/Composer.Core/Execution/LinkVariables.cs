@@ -79,6 +79,7 @@ public static class LinkVariables
             if (address is not null)
             {
                 if (ports.Count > 0) yield return $"{prefix}_PORT={ports[0].Proto}://{address}:{ports[0].Port}";
+                foreach (var variable in RangeVariables(prefix, address, ports)) yield return variable;
                 foreach (var (port, proto) in ports)
                 {
                     var p = $"{prefix}_PORT_{port}_{proto.ToUpperInvariant()}";
@@ -99,6 +100,40 @@ public static class LinkVariables
         }
         if (address is not null && ports.Count > 0)
             yield return $"{prefix}_PORTS={string.Join(",", Endpoints(address, endpoints!.Ports))}";
+    }
+
+    /// <summary>
+    /// Docker's variables for each run of consecutive port numbers (<c>expose: ["8000-8002"]</c>), named after its
+    /// first port: <c>_START</c>, <c>_PORT_START</c>, <c>_END</c>, <c>_PORT_END</c>.
+    /// The run is found as Docker's links code finds it, over the ports in Docker's order.
+    /// </summary>
+    private static IEnumerable<string> RangeVariables(string prefix, string address, List<(int Port, string Proto)> ports)
+    {
+        for (var i = 0; i < ports.Count;)
+        {
+            var last = LastContiguous(ports, i);
+            if (last <= i + 1) { i++; continue; }
+            var (first, end) = (ports[i], ports[last]);
+            var name = $"{prefix}_PORT_{first.Port}_{first.Proto.ToUpperInvariant()}";
+            // Docker also writes {name}_ADDR and {name}_PROTO here: the first port's own variables, same names and values.
+            yield return $"{name}_START={first.Proto}://{address}:{first.Port}";
+            yield return $"{name}_PORT_START={first.Port}";
+            var endName = $"{prefix}_PORT_{first.Port}_{end.Proto.ToUpperInvariant()}";
+            yield return $"{endName}_END={end.Proto}://{address}:{end.Port}";
+            yield return $"{endName}_PORT_END={end.Port}";
+            i = last + 1;
+        }
+    }
+
+    private static int LastContiguous(List<(int Port, string Proto)> ports, int index)
+    {
+        var value = ports[index].Port;
+        for (var i = index + 1; i < ports.Count; i++)
+        {
+            if (ports[i].Port > value + 1) return i - 1;
+            value++;
+        }
+        return ports.Count - 1;
     }
 
     /// <summary>A container's environment without the link variables Composer wrote into it (as Docker's own are not in it).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Composer.Core.Execution;
 using Composer.Core.Model;
 using Composer.Core.Planning;
@@ -98,6 +99,26 @@ public class LinkVariablesTests
         Env(engine, "demo-web-1").Keys.Should().NotContain(k => k.StartsWith("BACKEND_ENV_", StringComparison.Ordinal),
             "api's environment holds only the variables Composer wrote for its own link");
         engine.Containers["demo-api-1"].Spec.Labels[LinkVariables.WrittenLabel].Split(',').Should().Contain(["DB_ENV_POSTGRES_USER", "DB_NAME", "DB_PORT"]);
+    }
+
+    [Fact]
+    public void A_run_of_consecutive_ports_gets_Dockers_range_variables_named_after_its_first_port()
+    {
+        var consumer = new ContainerSpec { Name = "demo-app-1", Image = "x", Service = "app" };
+        var endpoints = new ContainerEndpoints("demo-db-1", "db", true, ImmutableSortedDictionary<string, string>.Empty.Add("demo_default", "10.0.0.2"),
+            ["8000/tcp", "8001/tcp", "8002/tcp", "9000/tcp"]);
+        var env = LinkVariables.For(consumer, new LinkTarget("db", "demo-db-1", DockerVariables: true), endpoints)
+            .Select(v => v.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        env.Should().Contain("DB_PORT_8000_TCP_START", "tcp://10.0.0.2:8000")
+            .And.Contain("DB_PORT_8000_TCP_ADDR", "10.0.0.2")
+            .And.Contain("DB_PORT_8000_TCP_PROTO", "tcp")
+            .And.Contain("DB_PORT_8000_TCP_PORT_START", "8000")
+            .And.Contain("DB_PORT_8000_TCP_END", "tcp://10.0.0.2:8002")
+            .And.Contain("DB_PORT_8000_TCP_PORT_END", "8002")
+            .And.Contain("DB_PORT_8001_TCP", "tcp://10.0.0.2:8001", "every port of the run still has its own variables")
+            .And.Contain("DB_PORT_9000_TCP_PORT", "9000");
+        env.Keys.Should().NotContain(k => k.StartsWith("DB_PORT_9000_TCP_", StringComparison.Ordinal) && (k.EndsWith("_START") || k.EndsWith("_END")), "a lone port is no range");
+        env.Keys.Should().NotContain(k => k.StartsWith("DB_PORT_8001_TCP_", StringComparison.Ordinal) && k.EndsWith("_START"));
     }
 
     [Fact]

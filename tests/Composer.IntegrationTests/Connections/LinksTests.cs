@@ -61,4 +61,32 @@ public class LinksTests
         (await Eventually.Until(() => project.LogsAsync("app"), l => l.Contains("by variable:"), "the new app to use its variables"))
             .Should().Contain("by variable: db here");
     }
+
+    [Fact]
+    public async Task A_range_of_exposed_ports_gets_Dockers_range_variables_and_the_consumer_reaches_the_range()
+    {
+        await using var project = await TestProject.CreateAsync("links-range", """
+            services:
+              db:
+                image: composer-busybox:1
+                init: true
+                expose: ["7000-7002"]
+                command: [sh, -c, 'mkdir -p /www && echo "range end" > /www/index.html && exec httpd -f -p 7002 -h /www']
+              app:
+                image: composer-busybox:1
+                init: true
+                links: [db]
+                command: [sh, -c, 'echo "end: $$(timeout 10 wget -qO- http://$$DB_PORT_7000_TCP_ADDR:$$DB_PORT_7000_TCP_PORT_END/)"; exec sleep 2147483647']
+            """);
+        await project.RunOkAsync("up", "-d");
+        var db = (await project.InspectAsync("db")).NetworkSettings.Networks[$"{project.Name}_default"].IPAddress;
+        Env(await project.InspectAsync("app")).Should().Contain("DB_PORT_7000_TCP_START", $"tcp://{db}:7000")
+            .And.Contain("DB_PORT_7000_TCP_PORT_START", "7000")
+            .And.Contain("DB_PORT_7000_TCP_END", $"tcp://{db}:7002")
+            .And.Contain("DB_PORT_7000_TCP_PORT_END", "7002")
+            .And.Contain("DB_PORT_7000_TCP_ADDR", db)
+            .And.Contain("DB_PORT_7001_TCP", $"tcp://{db}:7001");
+        (await Eventually.Until(() => project.LogsAsync("app"), l => l.Contains("end:"), "app to use the range's end"))
+            .Should().Contain("end: range end");
+    }
 }
