@@ -28,7 +28,7 @@ internal static class EndpointsCommand
             var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = false }, ct);
             var wanted = parse.GetValue(services) ?? [];
             var rows = new List<Row>();
-            foreach (var c in observed.Containers.Where(c => wanted.Length == 0 || wanted.Contains(c.Service)).OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Number))
+            foreach (var c in observed.ContainersOf(wanted).OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Number))
             {
                 if (await engine.InspectEndpointsAsync(c.Name, ct) is not { } e) continue;
                 rows.Add(new Row(c, e));

@@ -22,7 +22,7 @@ internal static class ImagesCommand
             var wanted = parse.GetValue(services) ?? [];
             using var engine = await GlobalOptions.ConnectAsync(ct);
             var observed = await engine.ObserveAsync(new ObserveRequest(name), ct);
-            var containers = observed.Containers.Where(c => wanted.Length == 0 || wanted.Contains(c.Service)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            var containers = observed.ContainersOf(wanted).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
             var ids = containers.Select(c => c.ImageId ?? c.Image).Distinct().ToList();
             var images = (await Task.WhenAll(ids.Select(id => engine.ImageAsync(id, ct)))).Zip(ids).ToDictionary(x => x.Second, x => x.First);
             var rows = containers.Select(c =>

@@ -28,7 +28,7 @@ internal static class LogsCommand
             using var engine = await GlobalOptions.ConnectAsync(ct);
             var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = false }, ct);
             var wanted = parse.GetValue(services) ?? [];
-            var containers = observed.Containers.Where(c => wanted.Length == 0 || wanted.Contains(c.Service)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            var containers = observed.ContainersOf(wanted).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
             var ansi = parse.GetValue(global.Ansi) ?? "auto";
             var color = !parse.GetValue(noColor) && ansi != "never" && (ansi == "always" || !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
             try

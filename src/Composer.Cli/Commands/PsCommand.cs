@@ -28,10 +28,9 @@ internal static class PsCommand
             var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = parse.GetValue(all) }, ct);
             var wanted = parse.GetValue(services) ?? [];
             var states = parse.GetValue(status) ?? [];
-            var rows = observed.Containers
+            var rows = observed.ContainersOf(wanted)
                 .Where(c => parse.GetValue(all) || states.Length > 0 || c.IsRunning)
                 .Where(c => states.Length == 0 || states.Contains(c.State))
-                .Where(c => wanted.Length == 0 || wanted.Contains(c.Service))
                 .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
             if (parse.GetValue(quiet)) { foreach (var c in rows) Console.WriteLine(c.Id); return ExitCodes.Ok; }

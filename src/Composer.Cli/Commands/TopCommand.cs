@@ -16,7 +16,7 @@ internal static class TopCommand
             var wanted = parse.GetValue(services) ?? [];
             using var engine = await GlobalOptions.ConnectAsync(ct);
             var observed = await engine.ObserveAsync(new ObserveRequest(name), ct);
-            var containers = observed.Containers.Where(c => c.IsRunning && (wanted.Length == 0 || wanted.Contains(c.Service)))
+            var containers = observed.ContainersOf(wanted).Where(c => c.IsRunning)
                 .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
             var tables = await Task.WhenAll(containers.Select(c => engine.TopAsync(c.Name, ct)));
             for (var i = 0; i < containers.Count; i++)

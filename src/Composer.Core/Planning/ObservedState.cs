@@ -6,6 +6,10 @@ namespace Composer.Core.Planning;
 public sealed record ObservedState
 {
     public ImmutableArray<ObservedContainer> Containers { get; init; } = [];
+
+    /// <summary>The containers of the services named on a command line; all of them when none is named.</summary>
+    public IEnumerable<ObservedContainer> ContainersOf(IReadOnlyCollection<string> services) =>
+        services.Count == 0 ? Containers : Containers.Where(c => services.Contains(c.Service));
     public ImmutableArray<ObservedNetwork> Networks { get; init; } = [];
     public ImmutableArray<ObservedVolume> Volumes { get; init; } = [];
     /// <summary>Image reference → local image id, or null where the image is not present.</summary>
