@@ -17,7 +17,7 @@ public sealed class ValidationCacheTests
     private const string Invalid = "services:\n  web:\n    image: composer-busybox:1\n    restart: 3\n";
 
     private static LoadResult Load(string yaml, IValidationCache cache) =>
-        new ProjectLoader(new InMemoryFiles(new Dictionary<string, string> { ["/p/compose.yaml"] = yaml }), cache)
+        new ProjectLoader(new MemoryFileSource(new Dictionary<string, string> { ["/p/compose.yaml"] = yaml }), cache)
             .Load(new ProjectOptions { WorkingDirectory = "/p" });
 
     [Fact]

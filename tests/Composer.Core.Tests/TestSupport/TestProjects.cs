@@ -4,13 +4,6 @@ using Composer.Core.Model;
 
 namespace Composer.Core.Tests.TestSupport;
 
-/// <summary>An <see cref="IFileSource"/> over a dictionary, so loader tests need no disk.</summary>
-public sealed class InMemoryFiles(IReadOnlyDictionary<string, string> files) : IFileSource
-{
-    public string? ReadAllText(string path) => files.TryGetValue(path, out var text) ? text : null;
-    public bool FileExists(string path) => files.ContainsKey(path);
-}
-
 public static class TestProjects
 {
     public const string Directory = "/work/demo";
@@ -25,7 +18,7 @@ public static class TestProjects
 
     public static LoadResult LoadResult(string yaml, string? name = "demo", IReadOnlyDictionary<string, string>? env = null)
     {
-        var files = new InMemoryFiles(new Dictionary<string, string> { [$"{Directory}/compose.yaml"] = yaml });
+        var files = new MemoryFileSource(new Dictionary<string, string> { [$"{Directory}/compose.yaml"] = yaml });
         return new ProjectLoader(files).Load(new ProjectOptions
         {
             WorkingDirectory = Directory,
