@@ -5,6 +5,12 @@ using Composer.Core.Loading;
 
 // Usage: LoaderBench <output-dir> [services] [iterations]
 // Writes <output-dir>/compose.yaml with N services, then measures load + validate + graph in process.
+// LoaderBench --stages FILE: one pass over FILE, each stage timed once (for the size series in docs/benchmarks.md).
+if (args is ["--stages", var stagesFile])
+{
+    OneShotStages(stagesFile);
+    return;
+}
 var dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "composer-loader-bench");
 var services = args.Length > 1 ? int.Parse(args[1]) : 1000;
 var iterations = args.Length > 2 ? int.Parse(args[2]) : 30;
@@ -54,6 +60,28 @@ void Stages(string file)
         Time("graph", () => DependencyGraph.Build(project!, bag));
     }
     Console.WriteLine("stages (median ms): " + string.Join(", ", stages.Select(kv => $"{kv.Key} {kv.Value.Order().ElementAt(kv.Value.Count / 2):F1}")));
+}
+
+static void OneShotStages(string file)
+{
+    var bag = new Composer.Core.Diagnostics.DiagnosticBag();
+    var dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+    var sw = Stopwatch.StartNew();
+    var text = File.ReadAllText(file);
+    var doc = Composer.Core.Loading.Yaml.YamlReader.Parse(text, file, bag);
+    Console.Write($"parse {sw.ElapsedMilliseconds} ms");
+    sw.Restart();
+    doc = YamlTransforms.Interpolate(doc!, _ => null, bag);
+    Console.Write($", interpolate {sw.ElapsedMilliseconds} ms");
+    sw.Restart();
+    SchemaValidator.Validate(doc!, bag);
+    Console.Write($", schema {sw.ElapsedMilliseconds} ms");
+    sw.Restart();
+    var project = new Normalizer(new NormalizerContext(dir, [file], _ => null, File.ReadAllText), bag).Normalize((Composer.Core.Loading.Yaml.YMapping)doc!, "bench");
+    Console.Write($", normalize {sw.ElapsedMilliseconds} ms");
+    sw.Restart();
+    DependencyGraph.Build(project, bag);
+    Console.WriteLine($", graph {sw.ElapsedMilliseconds} ms; errors: {bag.Errors.Count()}");
 }
 
 static string Generate(int n)

@@ -66,7 +66,15 @@ public static class ComposerApp
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupted.Token).ConfigureAwait(false);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupted.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // What a command body lets through (most go through Guard) ends the same way.
+            return Report(e);
+        }
     }
 
     /// <summary>Runs a command body and maps what can go wrong to Compose's exit codes and actionable messages.</summary>
@@ -76,24 +84,47 @@ public static class ComposerApp
         {
             return await body().ConfigureAwait(false);
         }
-        catch (ComposeFileException e)
+        catch (Exception e)
         {
-            Diagnostics.Print(e.Diagnostics);
-            return ExitCodes.Usage;
+            return Report(e);
         }
-        catch (UsageException e)
+    }
+
+    /// <summary>
+    /// The one mapping from an exception to what the user sees and the exit code: never a stack trace. Invalid files
+    /// and usage are 2; engine, planning, I/O and permission failures are 1; an interrupt is 130.
+    /// </summary>
+    public static int Report(Exception e)
+    {
+        switch (e)
         {
-            Console.Error.WriteLine($"composer: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (Exception e) when (e is PlanningException or EngineException)
-        {
-            Console.Error.WriteLine($"Error: {e.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCodes.Interrupted;
+            case ComposeFileException file:
+                Diagnostics.Print(file.Diagnostics);
+                return ExitCodes.Usage;
+            case UsageException or Core.Loading.InputFileException:
+                Console.Error.WriteLine($"composer: {e.Message}");
+                return ExitCodes.Usage;
+            case OperationCanceledException:
+                return ExitCodes.Interrupted;
+            case PlanningException or EngineException or StateDirectoryException:
+                Console.Error.WriteLine($"Error: {e.Message}");
+                return ExitCodes.Failure;
+            case UnauthorizedAccessException:
+                Console.Error.WriteLine($"Error: permission denied: {e.Message}");
+                return ExitCodes.Failure;
+            case IOException:
+                Console.Error.WriteLine($"Error: {e.Message}");
+                return ExitCodes.Failure;
+            case HttpRequestException or System.Net.Sockets.SocketException:
+                Console.Error.WriteLine($"Error: the Docker engine could not be reached: {e.Message}");
+                return ExitCodes.Failure;
+            case AggregateException { InnerExceptions.Count: > 0 } many:
+                return Report(many.InnerExceptions[0]);
+            default:
+                // A defect of Composer's: say so in one line; COMPOSER_DEBUG=1 shows where.
+                Console.Error.WriteLine($"Error: internal error ({e.GetType().Name}): {e.Message}");
+                if (Environment.GetEnvironmentVariable("COMPOSER_DEBUG") is "1" or "true") Console.Error.WriteLine(e);
+                return ExitCodes.Failure;
         }
     }
 }

@@ -65,6 +65,7 @@ public sealed class GlobalOptions
             {
                 var normalized = Project.NormalizeName(explicitName);
                 if (normalized.Length == 0) throw new UsageException($"invalid project name \"{explicitName}\"");
+                if (Project.NameProblem(normalized) is { } problem) throw new UsageException(problem);
                 return (normalized, null);
             }
         }

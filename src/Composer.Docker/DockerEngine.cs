@@ -21,37 +21,25 @@ public sealed partial class DockerEngine : IEngine, IDisposable
 {
     private readonly DockerClient _client;
 
-    public DockerEngine(DockerClient client) => _client = client;
-
-    /// <summary>Connects as the docker CLI would: DOCKER_HOST, then the current context, then the local socket.</summary>
-    public static DockerEngine Connect() => new(new DockerClientBuilder().Build());
+    public DockerEngine(DockerClient client, Uri? endpoint = null)
+    {
+        _client = client;
+        Endpoint = endpoint;
+    }
 
     internal DockerClient Client => _client;
 
     public void Dispose() => _client.Dispose();
-
-    /// <summary>Checks that an engine answers; the message says how to start one when none does.</summary>
-    public async Task<string> PingAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var version = await _client.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-            return $"{version.Version} (API {version.APIVersion})";
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException or DockerApiException)
-        {
-            throw new EngineException($"Cannot connect to the Docker daemon ({e.Message}). Is the docker daemon running? (scripts/engine.sh starts one)", e);
-        }
-    }
 
     private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string project) =>
         new() { ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true } };
 
     public async Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
-        var containersTask = Call(() => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(request.Project) }, cancellationToken));
-        var networksTask = Call(() => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(request.Project) }, cancellationToken));
-        var volumesTask = Call(() => _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(request.Project) }, cancellationToken));
+        // Listing is the first thing every command does: bounded, so an engine that never answers is reported.
+        var containersTask = WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(request.Project) }, ct), cancellationToken);
+        var networksTask = WithAnswerTimeout(ct => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(request.Project) }, ct), cancellationToken);
+        var volumesTask = WithAnswerTimeout(ct => _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(request.Project) }, ct), cancellationToken);
         var imageTasks = request.Images.Distinct().ToDictionary(i => i, i => ImageIdAsync(i, cancellationToken));
         var externalNetworkTasks = request.ExternalNetworks.Distinct().ToDictionary(n => n, n => ExistsAsync(() => _client.Networks.InspectNetworkAsync(n, cancellationToken)));
         var externalVolumeTasks = request.ExternalVolumes.Distinct().ToDictionary(v => v, v => ExistsAsync(() => _client.Volumes.InspectAsync(v, cancellationToken)));
@@ -329,19 +317,19 @@ public sealed partial class DockerEngine : IEngine, IDisposable
         return body.Length > 0 ? body.Trim() : e.StatusCode.ToString();
     }
 
-    private static async Task<T> Call<T>(Func<Task<T>> call, string? what = null)
+    private async Task<T> Call<T>(Func<Task<T>> call, string? what = null)
     {
         try { return await call().ConfigureAwait(false); }
         catch (DockerApiException e) { throw new EngineException(what is null ? ApiMessage(e) : $"{what}: {ApiMessage(e)}", e); }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
-            throw new EngineException($"Cannot connect to the Docker daemon ({e.Message}). Is the docker daemon running? (scripts/engine.sh starts one)", e);
+            throw Unreachable(e);
         }
     }
 
-    private static Task Call(Func<Task> call, string what) => Call(async () => { await call().ConfigureAwait(false); return true; }, what);
+    private Task Call(Func<Task> call, string what) => Call(async () => { await call().ConfigureAwait(false); return true; }, what);
 
-    private static async Task IgnoreNotFound(Func<Task> call, string what)
+    private async Task IgnoreNotFound(Func<Task> call, string what)
     {
         try { await Call(call, what).ConfigureAwait(false); }
         catch (EngineException e) when (e.InnerException is DockerApiException { StatusCode: HttpStatusCode.NotFound }) { }

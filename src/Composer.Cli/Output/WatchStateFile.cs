@@ -5,7 +5,8 @@ namespace Composer.Cli.Output;
 
 /// <summary>
 /// What `watch` has seen, per service (restarts, crash-looping, last incident), kept in a small JSON file so that
-/// `composer ps` can show it. Local to this machine, like the watch process itself.
+/// `composer ps` can show it. Local to this machine, like the watch process itself, in the user's private
+/// <see cref="StateDirectory"/>, replaced atomically (temp file created with O_EXCL, then renamed).
 /// </summary>
 internal static class WatchStateFile
 {
@@ -13,7 +14,7 @@ internal static class WatchStateFile
 
     public static string PathFor(string project)
     {
-        return Path.Combine(ProjectLock.RuntimeDirectory(), "composer", project, "watch.json");
+        return Path.Combine(StateDirectory.Path, project + ".watch.json");
     }
 
     private static readonly Lock Gate = new();
@@ -24,11 +25,8 @@ internal static class WatchStateFile
         {
             var all = Read(project);
             all[r.Service] = new ServiceState(r.Restarts, r.CrashLooping, $"{r.Kind.ToString().ToLowerInvariant()} → {r.Outcome}", DateTimeOffset.UtcNow);
-            var path = PathFor(project);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(all, WatchStateJson.Default.DictionaryStringServiceState));
-            File.Move(temp, path, overwrite: true);
+            StateDirectory.Ensure();
+            StateDirectory.WriteAtomically(PathFor(project), JsonSerializer.Serialize(all, WatchStateJson.Default.DictionaryStringServiceState));
         }
     }
 
@@ -36,8 +34,9 @@ internal static class WatchStateFile
     {
         try
         {
-            var path = PathFor(project);
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), WatchStateJson.Default.DictionaryStringServiceState) ?? [] : [];
+            // Read only from a directory that is safely ours; a planted one is ignored here and refused by writers.
+            StateDirectory.Ensure();
+            return StateDirectory.ReadState(PathFor(project)) is { } text ? JsonSerializer.Deserialize(text, WatchStateJson.Default.DictionaryStringServiceState) ?? [] : [];
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {

@@ -35,7 +35,14 @@ internal sealed class DocumentLoader(IFileSource files, DiagnosticBag diagnostic
     {
         if (_parsed.TryGetValue((path, variables), out var cached)) return cached;
         YMapping? result = null;
-        var text = files.ReadAllText(path);
+        string? text;
+        try { text = files.ReadAllText(path); }
+        catch (InputFileException e)
+        {
+            diagnostics.Error("file.unreadable", e.Message, referencedFrom);
+            _parsed[(path, variables)] = null;
+            return null;
+        }
         if (text is null)
             diagnostics.Error("config.missing-file", $"open {path}: no such file or directory", referencedFrom);
         else

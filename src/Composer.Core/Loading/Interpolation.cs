@@ -16,7 +16,7 @@ public static class Interpolation
         var unset = new List<string>();
         try
         {
-            var value = Expand(input, lookup, unset);
+            var value = Expand(input, lookup, unset, 0);
             return new Result(value, null, unset);
         }
         catch (InterpolationException e)
@@ -27,8 +27,11 @@ public static class Interpolation
 
     private sealed class InterpolationException(string message) : Exception(message);
 
-    private static string Expand(string s, Func<string, string?> lookup, List<string> unset)
+    private static string Expand(string s, Func<string, string?> lookup, List<string> unset, int depth)
     {
+        // Each nesting level rescans its text, so the depth is bounded to keep the work linear in the input.
+        if (depth > InputLimits.MaxInterpolationNesting)
+            throw new InterpolationException($"interpolation nested more than {InputLimits.MaxInterpolationNesting} levels deep (${{A:-${{B:-…}}}})");
         var sb = new StringBuilder(s.Length);
         for (var i = 0; i < s.Length; i++)
         {
@@ -40,7 +43,7 @@ public static class Interpolation
             {
                 var end = FindClosingBrace(s, i + 2);
                 if (end < 0) throw new InterpolationException($"invalid interpolation format for \"{s}\": unterminated ${{");
-                sb.Append(Substitute(s[(i + 2)..end], s, lookup, unset));
+                sb.Append(Substitute(s[(i + 2)..end], s, lookup, unset, depth));
                 i = end;
                 continue;
             }
@@ -73,7 +76,7 @@ public static class Interpolation
         return -1;
     }
 
-    private static string Substitute(string body, string whole, Func<string, string?> lookup, List<string> unset)
+    private static string Substitute(string body, string whole, Func<string, string?> lookup, List<string> unset, int depth)
     {
         var n = 0;
         while (n < body.Length && IsNameChar(body[n])) n++;
@@ -95,12 +98,12 @@ public static class Interpolation
         switch (op)
         {
             case '-':
-                return missing ? Expand(arg, lookup, unset) : value!;
+                return missing ? Expand(arg, lookup, unset, depth + 1) : value!;
             case '+':
-                return missing ? "" : Expand(arg, lookup, unset);
+                return missing ? "" : Expand(arg, lookup, unset, depth + 1);
             case '?':
                 if (!missing) return value!;
-                var message = Expand(arg, lookup, unset);
+                var message = Expand(arg, lookup, unset, depth + 1);
                 throw new InterpolationException(message.Length > 0
                     ? $"required variable {name} is missing a value: {message}"
                     : $"required variable {name} is missing a value");

@@ -27,7 +27,14 @@ public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? v
     public LoadResult Load(ProjectOptions options)
     {
         var diagnostics = new DiagnosticBag();
-        var project = LoadCore(options, diagnostics);
+        Project? project;
+        try { project = LoadCore(options, diagnostics); }
+        catch (InputFileException e)
+        {
+            // An .env or env_file that cannot be read (compose files are reported where they are read, with the rest).
+            diagnostics.Error("file.unreadable", e.Message);
+            project = null;
+        }
         return new LoadResult(diagnostics.HasErrors ? null : project, diagnostics.Items);
     }
 
@@ -123,17 +130,19 @@ public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? v
     {
         // -p and COMPOSE_PROJECT_NAME are taken as given, so they must be valid; a name from the file or directory is normalized.
         var imperative = options.ProjectName ?? (options.Environment.TryGetValue("COMPOSE_PROJECT_NAME", out var env) && env.Length > 0 ? env : null);
-        if (imperative is { } explicitName)
-        {
-            if (Project.IsValidName(explicitName)) return explicitName;
-            diagnostics.Error("project.name", $"invalid project name \"{explicitName}\": it must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit");
-            return null;
-        }
-        if (Normalizer.Str(root["name"]) is { Length: > 0 } fromFile) return Project.NormalizeName(fromFile);
+        if (imperative is { } explicitName) return Checked(explicitName, null);
+        if (Normalizer.Str(root["name"]) is { Length: > 0 } fromFile) return Checked(Project.NormalizeName(fromFile), root.Find("name")?.Value.Start);
         var fromDir = Project.NormalizeName(Path.GetFileName(projectDirectory.TrimEnd('/')));
-        if (fromDir.Length > 0) return fromDir;
+        if (fromDir.Length > 0) return Checked(fromDir, null);
         diagnostics.Error("project.name", $"project name can't be empty: the directory name \"{projectDirectory}\" has no usable character; use -p");
         return null;
+
+        string? Checked(string name, SourcePosition? at)
+        {
+            if (Project.NameProblem(name) is not { } problem) return name;
+            diagnostics.Error("project.name", problem, at);
+            return null;
+        }
     }
 }
 

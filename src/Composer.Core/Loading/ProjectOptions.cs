@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Composer.Core.IO;
 
 namespace Composer.Core.Loading;
 
@@ -33,9 +34,59 @@ public interface IFileSource
     bool FileExists(string path);
 }
 
+/// <summary>
+/// The disk, read defensively: only regular files (a directory, <c>/dev/zero</c> or a pipe is refused before reading)
+/// of at most <see cref="InputLimits.MaxFileBytes"/>; a file that cannot be read is an <see cref="InputFileException"/>.
+/// </summary>
 public sealed class DiskFileSource : IFileSource
 {
     public static readonly DiskFileSource Instance = new();
-    public string? ReadAllText(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+
+    public string? ReadAllText(string path)
+    {
+        UnixFileStatus? status;
+        try { status = UnixFile.Stat(path); }
+        catch (UnauthorizedAccessException) { throw new InputFileException($"open {path}: permission denied"); }
+        if (status is not { } s) return null;
+        if (s.Kind == UnixFileKind.Directory) throw new InputFileException($"read {path}: is a directory, not a file");
+        if (s.Kind != UnixFileKind.Regular) throw new InputFileException($"read {path}: is {UnixFile.Describe(s.Kind)}; only regular files are read");
+        if (s.Size > InputLimits.MaxFileBytes) throw InputLimits.TooLarge(path, s.Size);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            // The size was checked, but the file may grow meanwhile: never read more than the limit.
+            var content = new MemoryStream((int)Math.Min(s.Size, InputLimits.MaxFileBytes));
+            var chunk = new byte[81920];
+            for (int n; (n = stream.Read(chunk)) > 0;)
+            {
+                content.Write(chunk, 0, n);
+                if (content.Length > InputLimits.MaxFileBytes) throw InputLimits.TooLarge(path, content.Length);
+            }
+            content.Position = 0;
+            using var reader = new StreamReader(content, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
+        }
+        catch (UnauthorizedAccessException) { throw new InputFileException($"open {path}: permission denied"); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (IOException e) when (e is not InputFileException) { throw new InputFileException($"read {path}: {e.Message}"); }
+    }
+
     public bool FileExists(string path) => File.Exists(path);
 }
+
+/// <summary>Bounds on what Composer reads, so hostile or mistaken input fails fast with a message.</summary>
+public static class InputLimits
+{
+    /// <summary>The largest compose, <c>.env</c> or env file read: 10 MB, far beyond any real project.</summary>
+    public const int MaxFileBytes = 10 * 1024 * 1024;
+
+    /// <summary>How deeply <c>${A:-${B:-…}}</c> may nest; each level costs a pass over its text.</summary>
+    public const int MaxInterpolationNesting = 32;
+
+    internal static InputFileException TooLarge(string path, long size) =>
+        new($"read {path}: {size / 1048576.0:0.#} MB is more than the {MaxFileBytes / 1048576} MB an input file may have");
+}
+
+/// <summary>An input file that exists but cannot be read as one: reported as a file error (exit 2).</summary>
+public sealed class InputFileException(string message) : IOException(message);

@@ -27,7 +27,24 @@ public sealed partial record Project
     /// <summary>Normalizes a project name as Compose does: lower case, only [a-z0-9_-], starting with a letter or digit.</summary>
     public static string NormalizeName(string raw) => NotAllowed().Replace(raw.ToLowerInvariant(), "").TrimStart('_', '-');
 
-    public static bool IsValidName(string name) => name.Length > 0 && NormalizeName(name) == name;
+    /// <summary>
+    /// The longest project name: Compose sets none, but the engine's names (<c>project-service-N</c>, DNS labels) and
+    /// Composer's lock file (<c>&lt;project&gt;.watch.lock</c>, one path component of at most 255 bytes) need one.
+    /// </summary>
+    public const int MaxNameLength = 128;
+
+    public static bool IsValidName(string name) => NameProblem(name) is null;
+
+    /// <summary>Why <paramref name="name"/> cannot be a project name, in Compose's words; null when it can.</summary>
+    public static string? NameProblem(string name)
+    {
+        if (name.Length == 0) return "project name can't be empty";
+        if (NormalizeName(name) != name)
+            return $"invalid project name \"{name}\": it must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit";
+        if (name.Length > MaxNameLength)
+            return $"invalid project name \"{name[..24]}…\": it has {name.Length} characters, more than the {MaxNameLength} allowed";
+        return null;
+    }
 }
 
 public sealed record Network

@@ -87,7 +87,7 @@ public sealed class TestProject : IAsyncDisposable
     {
         await Engine.RemoveProjectAsync(Name);
         // What `composer watch` recorded for `ps` lives outside the project folder.
-        try { System.IO.Directory.Delete(Path.Combine(Composer.Cli.ProjectLock.RuntimeDirectory(), "composer", Name), recursive: true); } catch (IOException) { }
+        try { File.Delete(Path.Combine(Composer.Cli.StateDirectory.Path, Name + ".watch.json")); } catch (IOException) { }
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

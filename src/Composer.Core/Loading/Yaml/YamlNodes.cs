@@ -65,9 +65,24 @@ public sealed class YMapping(SourcePosition start, IReadOnlyList<YEntry> entries
     public IReadOnlyList<YEntry> Entries { get; } = entries;
     public override string KindName => "mapping";
 
+    /// <summary>Small mappings are searched in order; large ones (a file with thousands of services) through an index
+    /// built on first use, so lookups by key stay constant-time and loading stays linear in the file's size.</summary>
+    private Dictionary<string, YEntry>? _index;
+    private const int IndexFrom = 16;
+
     public YNode? this[string key] => Find(key)?.Value;
     public YEntry? Find(string key)
     {
+        if (Entries.Count >= IndexFrom)
+        {
+            if (_index is null)
+            {
+                var index = new Dictionary<string, YEntry>(Entries.Count, StringComparer.Ordinal);
+                foreach (var e in Entries) index.TryAdd(e.Key.Value, e); // the first wins, as in the ordered search
+                _index = index;
+            }
+            return _index.GetValueOrDefault(key);
+        }
         foreach (var e in Entries) if (e.Key.Value == key) return e;
         return null;
     }

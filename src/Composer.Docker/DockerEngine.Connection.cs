@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Composer.Core.Execution;
+using Docker.DotNet;
+
+namespace Composer.Docker;
+
+/// <summary>
+/// Reaching the engine, and saying clearly when that fails: no engine (how to start one), a socket this user may not
+/// open (how to get access), or an engine that accepts and never answers (a bounded wait, never a silent hang).
+/// </summary>
+public sealed partial class DockerEngine
+{
+    /// <summary>How long the first call (and the project's listing) may take: <c>COMPOSER_ENGINE_TIMEOUT</c> seconds, default 20.</summary>
+    public static TimeSpan AnswerTimeout
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable("COMPOSER_ENGINE_TIMEOUT");
+            return double.TryParse(configured, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.FromSeconds(20);
+        }
+    }
+
+    /// <summary>Where the engine is: DOCKER_HOST, the docker context, or the local socket (for messages).</summary>
+    public Uri? Endpoint { get; }
+
+    /// <summary>Connects as the docker CLI would: DOCKER_HOST, then the current context, then the local socket.</summary>
+    public static DockerEngine Connect()
+    {
+        // For messages only: the builder resolves the same way (a docker context other than the default aside).
+        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        var endpoint = Uri.TryCreate(string.IsNullOrEmpty(host) ? "unix:///var/run/docker.sock" : host, UriKind.Absolute, out var uri) ? uri : null;
+        return new DockerEngine(new DockerClientBuilder().Build(), endpoint);
+    }
+
+    private string Where => Endpoint?.ToString() ?? "the default socket";
+
+    /// <summary>Checks that an engine answers within <see cref="AnswerTimeout"/>; the message says what to do when it does not.</summary>
+    public async Task<string> PingAsync(CancellationToken cancellationToken)
+    {
+        var version = await WithAnswerTimeout(ct => _client.System.GetVersionAsync(ct), cancellationToken).ConfigureAwait(false);
+        return $"{version.Version} (API {version.APIVersion})";
+    }
+
+    /// <summary>Runs a short engine call (no streaming, no waiting on containers) with the answer timeout.</summary>
+    private async Task<T> WithAnswerTimeout<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var timeout = AnswerTimeout;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout);
+        try
+        {
+            return await call(bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineException($"the Docker engine at {Where} did not answer within {timeout.TotalSeconds:0.#} s (set COMPOSER_ENGINE_TIMEOUT to wait longer)");
+        }
+        catch (DockerApiException e)
+        {
+            throw new EngineException(ApiMessage(e), e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or SocketException or TimeoutException)
+        {
+            throw Unreachable(e);
+        }
+    }
+
+    /// <summary>The engine could not be reached: permission denied is told apart from "no engine there".</summary>
+    private EngineException Unreachable(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException { SocketErrorCode: SocketError.AccessDenied } || inner is UnauthorizedAccessException)
+                return new EngineException(
+                    $"permission denied while trying to connect to the Docker engine at {Where}: this user may not open its socket; " +
+                    "add the user to the socket's group (usually 'docker': sudo usermod -aG docker $USER, then log in again), or run as root", e);
+        }
+        return new EngineException($"Cannot connect to the Docker engine at {Where} ({e.Message}). Is the docker daemon running? (scripts/engine.sh starts one)", e);
+    }
+}
