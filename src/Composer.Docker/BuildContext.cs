@@ -8,7 +8,7 @@ namespace Composer.Docker;
 /// The build context as the engine wants it: a tar of the context directory without what <c>.dockerignore</c>
 /// excludes (patterns with <c>*</c>, <c>?</c>, <c>**</c>, <c>!</c> exceptions; the last matching line wins; a pattern
 /// that matches a directory excludes what is under it). The Dockerfile and .dockerignore are always sent, as the
-/// docker CLI does.
+/// docker CLI does; symbolic links are sent as links, never followed.
 /// </summary>
 public static class BuildContext
 {
@@ -18,8 +18,7 @@ public static class BuildContext
         var output = new MemoryStream();
         await using (var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
         {
-            foreach (var path in Directory.EnumerateFileSystemEntries(contextDirectory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
-                         .Order(StringComparer.Ordinal))
+            foreach (var path in Entries(contextDirectory).Order(StringComparer.Ordinal))
             {
                 var relative = Path.GetRelativePath(contextDirectory, path).Replace('\\', '/');
                 if (ignore.Excludes(relative) && relative != dockerfile && relative != ".dockerignore") continue;
@@ -28,6 +27,25 @@ public static class BuildContext
         }
         output.Position = 0;
         return output;
+    }
+
+    /// <summary>
+    /// Every path under <paramref name="directory"/>, without entering symbolic links: a link (to a file or a
+    /// directory, inside the context or out of it) is sent as the link itself, as <c>docker build</c> does, so nothing
+    /// outside the context reaches the engine.
+    /// </summary>
+    private static IEnumerable<string> Entries(string directory)
+    {
+        var pending = new Stack<string>([directory]);
+        var flat = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+        while (pending.TryPop(out var current))
+        {
+            foreach (var info in new DirectoryInfo(current).EnumerateFileSystemInfos("*", flat))
+            {
+                yield return info.FullName;
+                if (info is DirectoryInfo && info.LinkTarget is null) pending.Push(info.FullName);
+            }
+        }
     }
 }
 
