@@ -130,22 +130,6 @@ public sealed partial class DockerEngine : IEngine, IDisposable
         return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
-    public Task CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken) => Call(() => _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
-    {
-        Name = spec.Name,
-        Driver = spec.Driver ?? "bridge",
-        Internal = spec.Internal,
-        Attachable = spec.Attachable,
-        EnableIPv6 = spec.EnableIpv6 ? true : null,
-        Options = spec.DriverOpts.ToDictionary(kv => kv.Key, kv => kv.Value),
-        Labels = spec.Labels.ToDictionary(kv => kv.Key, kv => kv.Value),
-        IPAM = spec.Ipam is null ? null : new IPAM
-        {
-            Driver = spec.Ipam.Driver ?? "default",
-            Config = [.. spec.Ipam.Config.Select(p => new IPAMConfig { Subnet = p.Subnet, IPRange = p.IpRange, Gateway = p.Gateway })],
-        },
-    }, cancellationToken), $"create network {spec.Name}");
-
     public Task RemoveNetworkAsync(string name, CancellationToken cancellationToken) =>
         RetryActiveEndpoints(() => IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(name, cancellationToken), $"remove network {name}"), cancellationToken);
 
