@@ -36,7 +36,7 @@ internal static class PlanCommand
             foreach (var op in plan.Operations)
             {
                 Console.WriteLine($"{op.Describe()}  ({op.Cause})");
-                if (op is CreateContainer create && op.Cause == "configuration changed" && byName.TryGetValue(create.Spec.Name, out var old))
+                if (op is CreateContainer { ConfigurationChanged: true } create && byName.TryGetValue(create.Spec.Name, out var old))
                 {
                     var changed = ConfigDiff.Diff(old.Labels.GetValueOrDefault(ConfigDiff.Label), ConfigHash.CanonicalForm(project.Services[create.Spec.Service]));
                     Console.WriteLine($"    changed: {string.Join(", ", changed)}");

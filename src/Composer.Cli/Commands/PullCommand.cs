@@ -23,11 +23,7 @@ internal static class PullCommand
             var project = global.LoadProject(parse, selected);
             foreach (var s in selected.Where(s => !project.Services.ContainsKey(s))) throw new UsageException($"no such service: {s}");
             using var engine = await GlobalOptions.ConnectAsync(ct);
-            var ops = project.Services.Values
-                .Where(s => s.Image is not null && (selected.Length == 0 || selected.Contains(s.Name)))
-                .GroupBy(s => s.Image!, StringComparer.Ordinal)
-                .Select(g => new PullImage(g.Key) { Id = $"pull:{g.Key}", Service = g.First().Name, Cause = "pull" });
-            var plan = new Plan(ops);
+            var plan = CommandPlanner.PlanPull(project, selected);
             var ansi = parse.GetValue(global.Ansi) ?? "auto";
             var mode = parse.GetValue(quiet) ? "quiet" : ProgressPrinter.ResolveMode(parse.GetValue(global.Progress) ?? "auto", ansi);
             var sink = ProgressPrinter.Create(mode, ansi);

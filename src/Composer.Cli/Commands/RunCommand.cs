@@ -68,19 +68,9 @@ internal static class RunCommand
             var observed = await engine.ObserveAsync(UpCommand.ObserveRequestFor(project), ct);
 
             // Networks, volumes and (unless --no-deps) dependencies as up would make them, but not the service's own containers.
-            var up = Planner.PlanUp(project, observed, new UpOptions { Services = [svc], NoDeps = parse.GetValue(noDeps) });
-            var own = up.Operations.Where(o => o.Service == svc && o is CreateContainer or StartContainer or StopContainer or RemoveContainer).Select(o => o.Id).ToHashSet();
-            var ops = up.Operations.Where(o => !own.Contains(o.Id)).ToList();
-            if (!parse.GetValue(noDeps))
-                foreach (var (dep, d) in definition.DependsOn.Where(kv => kv.Value.Condition != DependencyCondition.Started && project.Services.ContainsKey(kv.Key)))
-                {
-                    var container = project.ContainerName(project.Services[dep], 1);
-                    var id = $"wait:{container}:{d.Condition}";
-                    if (ops.Any(o => o.Id == id)) continue;
-                    ops.Add(new WaitContainer(container, d.Condition) { Id = id, Service = dep, Cause = $"{svc} depends on {dep} ({d.Condition})", After = ops.Any(o => o.Id == $"start:{container}") ? [$"start:{container}"] : [], Required = d.Required });
-                }
+            var up = Planner.PlanUp(project, observed, new UpOptions { Services = [svc], NoDeps = parse.GetValue(noDeps), OneOffService = svc });
             int exit;
-            using (projectLock) exit = await PlanRunner.RunAsync(new Plan(ops, up.Warnings), engine, global, parse, ct);
+            using (projectLock) exit = await PlanRunner.RunAsync(up, engine, global, parse, ct);
             if (exit != ExitCodes.Ok) return exit;
 
             var imageId = definition.Image is null ? null : observed.Images.GetValueOrDefault(definition.Image);

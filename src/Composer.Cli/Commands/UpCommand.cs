@@ -133,8 +133,8 @@ internal static class Attached
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("Gracefully stopping... (press Ctrl+C again to force)");
-            var stop = new Plan(containers.Where(c => c.IsRunning).Select(c =>
-                new StopContainer(c.Name, timeout) { Id = $"stop:{c.Name}", Cause = "interrupted", Service = c.Service }));
+            // Dependents stop before what they depend on, as Compose does.
+            var stop = CommandPlanner.PlanStop(observed with { Containers = [.. containers] }, [], timeout, cause: "interrupted");
             await new PlanExecutor(engine, new Output.ProgressPrinter(Console.Error, "plain")).ExecuteAsync(stop, CancellationToken.None);
             return ExitCodes.Interrupted;
         }

@@ -237,10 +237,10 @@ public sealed class Supervisor
             var startedSince = _lastStart.TryGetValue(e.ContainerName, out var lastStart) && lastStart > e.Time;
             if (incident.Kind == IncidentKind.Unhealthy && current is { IsRunning: true })
             {
-                await RunPlanAsync(new Plan([
-                    new StopContainer(current.Name, null) { Id = $"stop:{current.Name}", Cause = "unhealthy", Service = service.Name },
-                    new StartContainer(current.Name) { Id = $"start:{current.Name}", Cause = "unhealthy", Service = service.Name, After = [$"stop:{current.Name}"] },
-                ]), ct).ConfigureAwait(false);
+                var plan = new PlanBuilder();
+                plan.Add(new StartContainer(current.Name) { Cause = "unhealthy", Service = service.Name },
+                    plan.Add(new StopContainer(current.Name, null) { Cause = "unhealthy", Service = service.Name }));
+                await RunPlanAsync(plan.Build(), ct).ConfigureAwait(false);
             }
             else if (current is { IsRunning: true } && (startedSince || current.Id != e.ContainerId))
             {
