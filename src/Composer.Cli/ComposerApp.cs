@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Composer.Cli.Commands;
 using Composer.Core.Diagnostics;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Planning;
 
 namespace Composer.Cli;

@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using System.Text;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Model;
-using Composer.Core.Planning;
-using Docker.DotNet;
 using Docker.DotNet.Models;
+using Docker.DotNet;
 
 namespace Composer.Docker;
 

@@ -1,6 +1,5 @@
-using Composer.Core.Execution;
-using Docker.DotNet;
 using Docker.DotNet.Models;
+using Docker.DotNet;
 
 namespace Composer.Docker;
 

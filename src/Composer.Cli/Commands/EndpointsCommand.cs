@@ -1,7 +1,7 @@
-using Composer.Core.Model;
 using System.CommandLine;
 using System.Text.Json;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
+using Composer.Core.Model;
 using Composer.Core.Planning;
 
 namespace Composer.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Docker;
 

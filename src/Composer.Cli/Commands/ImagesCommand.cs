@@ -1,8 +1,8 @@
-using Composer.Core.Model;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
+using Composer.Core.Model;
 
 namespace Composer.Cli.Commands;
 

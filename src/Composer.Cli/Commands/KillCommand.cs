@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Composer.Core.Execution;
 using Composer.Core.Planning;
 using Composer.Docker;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
+using Composer.Core.Engine;
 using Composer.Docker;
 
 namespace Composer.Cli.Commands;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Threading.Channels;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
+using Composer.Core.Engine;
 using Composer.Docker;
 
 namespace Composer.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Composer.Cli.Output;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Planning;
 

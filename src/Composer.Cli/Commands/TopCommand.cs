@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 
 namespace Composer.Cli.Commands;
 

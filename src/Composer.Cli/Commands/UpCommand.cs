@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Model;
 using Composer.Core.Planning;

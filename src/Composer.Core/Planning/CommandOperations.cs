@@ -1,3 +1,4 @@
+
 namespace Composer.Core.Planning;
 
 public sealed record KillContainer(string Name, string Signal) : Operation { public override string Id => $"kill:{Name}"; public override string Describe() => $"kill container {Name} ({Signal})"; }

@@ -1,3 +1,4 @@
+using Composer.Core.Engine;
 using Composer.Core.Model;
 
 namespace Composer.Core.Planning;

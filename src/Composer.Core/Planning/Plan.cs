@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Composer.Core.Engine;
 
 namespace Composer.Core.Planning;
 

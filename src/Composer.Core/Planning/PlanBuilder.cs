@@ -1,3 +1,4 @@
+
 namespace Composer.Core.Planning;
 
 /// <summary>A handle on an operation added to a <see cref="PlanBuilder"/>: what later operations are ordered after.</summary>

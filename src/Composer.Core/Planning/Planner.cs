@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Composer.Core.Engine;
 using Composer.Core.Graph;
 using Composer.Core.Model;
 
@@ -89,7 +90,7 @@ public static class Planner
                     else if (container.ConfigHash != hash) containerCause = RecreateCauses.ConfigurationChanged;
                     else if (imageId is not null && container.ImageId is not null && container.ImageId != imageId) containerCause = "image changed";
                     else if (container.Name != spec.Name) containerCause = "container name changed";
-                    else if (Execution.LinkVariables.StaleTarget(container, spec, observed) is { } moved) containerCause = $"dependency {moved} has a new address";
+                    else if (LinkVariables.StaleTarget(container, spec, observed) is { } moved) containerCause = $"dependency {moved} has a new address";
                 }
 
                 var createAfter = new List<PlanNode>();

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Graph;
 using Composer.Core.Model;
 using Composer.Core.Planning;
-using Polly;
 using Polly.Retry;
+using Polly;
 
 namespace Composer.Core.Supervision;
 
