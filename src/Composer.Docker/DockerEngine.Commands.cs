@@ -7,10 +7,6 @@ using Docker.DotNet;
 
 namespace Composer.Docker;
 
-public sealed record ProcessTable(IReadOnlyList<string> Titles, IReadOnlyList<IReadOnlyList<string>> Processes);
-
-public sealed record ImageSummary(string Id, IReadOnlyList<string> Tags, long Size, DateTimeOffset Created);
-
 /// <summary>What the everyday commands need beyond the reconciler: kill, restart, exec, top, one-off runs, listings.</summary>
 public sealed partial class DockerEngine
 {
@@ -37,9 +33,6 @@ public sealed partial class DockerEngine
             }
         }
     }
-
-    /// <summary>repository and tag (or digest) of an image reference; "latest" when none is given.</summary>
-    public static (string Repository, string Tag) ParseReference(string image) => SplitImage(image);
 
     public Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken) =>
         IgnoreNotFound(() => _client.Containers.KillContainerAsync(name, new ContainerKillParameters { Signal = signal }, cancellationToken), $"kill container {name}");

@@ -17,7 +17,7 @@ namespace Composer.Docker;
 /// <see cref="IEngine"/> over the Docker Engine API (Docker.DotNet.Enhanced). This is the only type that knows
 /// Docker.DotNet: it maps the planner's specs to create parameters and the engine's answers back to Core records.
 /// </summary>
-public sealed partial class DockerEngine : IEngine, IDisposable
+public sealed partial class DockerEngine : IContainerEngine, IDisposable
 {
     private readonly DockerClient _client;
 
@@ -134,13 +134,7 @@ public sealed partial class DockerEngine : IEngine, IDisposable
             throw new ImageNotFoundException(image, "the pull finished but the image is not there");
     }
 
-    internal static (string Repo, string Tag) SplitImage(string image)
-    {
-        var at = image.IndexOf('@');
-        if (at >= 0) return (image[..at], image[(at + 1)..]);
-        var colon = image.LastIndexOf(':');
-        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-    }
+    internal static (string Repo, string Tag) SplitImage(string image) => ImageReference.Split(image);
 
     public Task CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken) => Call(() => _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
     {

@@ -3,6 +3,7 @@ using System.CommandLine;
 using Composer.Core.Loading;
 using Composer.Core.Model;
 using Composer.Core.Planning;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -44,7 +45,7 @@ internal static class RunCommand
             var mode = ExecCommand.Mode(parse.GetValue(noTty), parse.GetValue(tty), parse.GetValue(interactive), isDetached);
             if (parse.GetValue(servicePorts) && parse.GetValue(publish) is { Length: > 0 }) throw new UsageException("--service-ports and --publish are incompatible");
             var project = global.LoadProject(parse, [svc]);
-            if (!project.Services.TryGetValue(svc, out var definition)) throw new UsageException($"no such service: {svc}");
+            GlobalOptions.RequireServices(project, [svc]);
             var options = new OneOffOptions
             {
                 Name = parse.GetValue(name),
@@ -63,34 +64,15 @@ internal static class RunCommand
                 Interactive = parse.GetValue(interactive),
                 Detach = isDetached,
             };
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
-            var observed = await engine.ObserveAsync(UpCommand.ObserveRequestFor(project), ct);
-
-            // Networks, volumes and (unless --no-deps) dependencies as up would make them, but not the service's own containers.
-            var up = Planner.PlanUp(project, observed, new UpOptions { Services = [svc], NoDeps = parse.GetValue(noDeps), OneOffService = svc });
-            int exit;
-            using (projectLock) exit = await PlanRunner.RunAsync(up, engine, global, parse, ct);
-            if (exit != ExitCodes.Ok) return exit;
-
-            var imageId = definition.Image is null ? null : observed.Images.GetValueOrDefault(definition.Image);
-            var spec = OneOffSpec.Build(project, definition, imageId, options, Guid.NewGuid().ToString("n")[..12]);
-            await engine.CreateContainerAsync(spec, ct);
-            if (isDetached)
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var result = await actions.RunAsync(new RunRequest(project, svc, options, mode) { NoDeps = parse.GetValue(noDeps), Remove = parse.GetValue(rm) }, TerminalAttach.Instance, ct);
+            if (result.Container is null) return ExitCodes.Failure;
+            if (result.ExitCode is not { } exit)
             {
-                await engine.StartContainerAsync(spec.Name, ct);
-                Console.WriteLine(spec.Name);
+                Console.WriteLine(result.Container);
                 return ExitCodes.Ok;
             }
-            try
-            {
-                return (int)await LocalTerminal.AttachedAsync(mode, io => engine.RunAttachedAsync(spec.Name, mode.Tty, io, ct));
-            }
-            finally
-            {
-                if (parse.GetValue(rm))
-                    await engine.RemoveContainerAsync(spec.Name, removeAnonymousVolumes: true, CancellationToken.None);
-            }
+            return (int)exit;
         }));
         return command;
     }

@@ -60,10 +60,18 @@ public static class CommandPlanner
         return plan.Build();
     }
 
-    public static Plan PlanKill(ObservedState observed, IReadOnlyCollection<string> services, string signal)
+    /// <summary>Kills running containers; given the project (<c>--remove-orphans</c>), also removes those of services it no longer has.</summary>
+    public static Plan PlanKill(ObservedState observed, IReadOnlyCollection<string> services, string signal, Project? removeOrphansOf = null)
     {
         var plan = new PlanBuilder();
-        foreach (var c in Select(observed, services).Where(c => c.IsRunning)) plan.Add(new KillContainer(c.Name, signal) { Cause = "kill", Service = c.Service });
+        var orphans = removeOrphansOf is null ? [] : Planner.Orphans(removeOrphansOf, observed).ToHashSet();
+        foreach (var c in Select(observed, services).Where(c => c.IsRunning && !orphans.Contains(c)))
+            plan.Add(new KillContainer(c.Name, signal) { Cause = "kill", Service = c.Service });
+        foreach (var orphan in orphans)
+        {
+            var killed = orphan.IsRunning ? [plan.Add(new KillContainer(orphan.Name, signal) { Cause = "orphan", Service = orphan.Service })] : Array.Empty<PlanNode>();
+            plan.Add(new RemoveContainer(orphan.Name) { Cause = "orphan", Service = orphan.Service }, killed);
+        }
         return plan.Build();
     }
 

@@ -237,9 +237,7 @@ public static class Planner
 
     private static void PlanOrphans(Project project, ObservedState observed, UpOptions options, PlanBuilder plan)
     {
-        var orphans = observed.Containers
-            .Where(c => !c.OneOff && !project.Services.ContainsKey(c.Service) && !project.DisabledServices.ContainsKey(c.Service))
-            .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var orphans = Orphans(project, observed).ToList();
         if (orphans.Count == 0) return;
         if (!options.RemoveOrphans)
         {
@@ -248,6 +246,12 @@ public static class Planner
         }
         foreach (var orphan in orphans) StopAndRemove(plan, orphan, options.Timeout, "orphan");
     }
+
+    /// <summary>Containers of services the file no longer has (disabled by a profile is not gone), by name.</summary>
+    public static IEnumerable<ObservedContainer> Orphans(Project project, ObservedState observed) =>
+        observed.Containers
+            .Where(c => !c.OneOff && !project.Services.ContainsKey(c.Service) && !project.DisabledServices.ContainsKey(c.Service))
+            .OrderBy(c => c.Name, StringComparer.Ordinal);
 
     private static string OrphanWarning(IEnumerable<string> orphans) =>
         $"Found orphan containers ([{string.Join(" ", orphans)}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.";

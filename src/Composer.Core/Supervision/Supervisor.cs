@@ -153,13 +153,8 @@ public sealed class Supervisor
 
     private async Task<ObservedState> ObserveAsync(CancellationToken ct)
     {
-        var observed = await _engine.ObserveAsync(new ObserveRequest(_project.Name)
-        {
-            IncludeOneOff = false,
-            Images = [.. _project.Services.Values.Select(s => s.Image).OfType<string>()],
-            ExternalNetworks = [.. _project.Networks.Values.Where(n => n.External).Select(n => n.Name)],
-            ExternalVolumes = [.. _project.Volumes.Values.Where(v => v.External).Select(v => v.Name)],
-        }, ct).ConfigureAwait(false);
+        // What up observes (built images included, so a recreate keeps their id label), without one-off containers.
+        var observed = await _engine.ObserveAsync(Observation.For(_project) with { IncludeOneOff = false }, ct).ConfigureAwait(false);
         foreach (var c in observed.Containers.Where(c => c.IsRunning)) _known[c.Name] = c;
         return observed;
     }
