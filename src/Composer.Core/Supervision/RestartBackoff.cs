@@ -1,3 +1,4 @@
+
 namespace Composer.Core.Supervision;
 
 public sealed record BackoffOptions

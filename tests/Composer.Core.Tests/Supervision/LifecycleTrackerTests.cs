@@ -1,3 +1,4 @@
+using Composer.Core.Engine;
 using Composer.Core.Supervision;
 
 namespace Composer.Core.Tests.Supervision;

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
+using Composer.Core.Engine;
 using Composer.Core.Supervision;
 using Composer.Core.Tests.TestSupport;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Model;
 using Composer.Core.Planning;
 
