@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Docker.DotNet;
 
 namespace Composer.Docker;

@@ -1,9 +1,9 @@
 using System.Net;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Model;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using NetworkSpec = Composer.Core.Planning.NetworkSpec;
+using NetworkSpec = Composer.Core.Engine.NetworkSpec;
 
 namespace Composer.Docker;
 
