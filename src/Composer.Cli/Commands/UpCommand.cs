@@ -14,6 +14,7 @@ internal static class UpCommand
         var forceRecreate = new Option<bool>("--force-recreate") { Description = "Recreate containers even if their configuration and image haven't changed" };
         var noRecreate = new Option<bool>("--no-recreate") { Description = "If containers already exist, don't recreate them" };
         var noDeps = new Option<bool>("--no-deps") { Description = "Don't start linked services" };
+        var renewAnonVolumes = new Option<bool>("--renew-anon-volumes", "-V") { Description = "Recreate anonymous volumes instead of retrieving data from the previous containers" };
         var noStart = new Option<bool>("--no-start") { Description = "Don't start the services after creating them" };
         var removeOrphans = new Option<bool>("--remove-orphans") { Description = "Remove containers for services not defined in the Compose file" };
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Use this timeout in seconds for container shutdown when attached or when containers are already running" };
@@ -25,7 +26,7 @@ internal static class UpCommand
         var waitTimeout = new Option<int?>("--wait-timeout") { Description = "Maximum duration in seconds to wait for the project to be running|healthy" };
         var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("up", "Create and start containers");
-        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, wait, waitTimeout, build, noBuild, watch }) command.Add(o);
+        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, renewAnonVolumes, noStart, removeOrphans, timeout, scale, wait, waitTimeout, build, noBuild, watch }) command.Add(o);
         command.Add(services);
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
@@ -40,6 +41,7 @@ internal static class UpCommand
                 ForceRecreate = parse.GetValue(forceRecreate),
                 NoRecreate = parse.GetValue(noRecreate),
                 NoDeps = parse.GetValue(noDeps),
+                RenewAnonVolumes = parse.GetValue(renewAnonVolumes),
                 NoStart = parse.GetValue(noStart),
                 RemoveOrphans = parse.GetValue(removeOrphans),
                 Timeout = parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null,

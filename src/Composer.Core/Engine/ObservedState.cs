@@ -53,10 +53,15 @@ public sealed record ObservedContainer
     public string Command { get; init; } = "";
     public DateTimeOffset Created { get; init; }
     public ImmutableArray<ObservedPort> Ports { get; init; } = [];
+    /// <summary>The container's volume mounts (named and anonymous), as the engine lists them.</summary>
+    public ImmutableArray<ObservedMount> Mounts { get; init; } = [];
     public bool IsRunning => State is ContainerState.Running or ContainerState.Restarting or ContainerState.Paused;
 }
 
 public sealed record ObservedPort(int PrivatePort, string Type, string? HostIp, int? PublicPort);
+
+/// <summary>A volume mounted in a container: the engine's volume name and where it is mounted.</summary>
+public sealed record ObservedMount(string VolumeName, string Destination);
 
 public sealed record ObservedNetwork(string Id, string Name, string? Key);
 

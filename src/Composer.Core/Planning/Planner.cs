@@ -23,6 +23,13 @@ public sealed record UpOptions
     public string? OneOffService { get; init; }
     /// <summary>Services to recreate whatever their state, with the cause to show (watch mode's relink).</summary>
     public ImmutableDictionary<string, string> Recreate { get; init; } = ImmutableDictionary<string, string>.Empty;
+    /// <summary><c>-V/--renew-anon-volumes</c>: recreated containers get new anonymous volumes instead of their predecessors'.</summary>
+    public bool RenewAnonVolumes { get; init; }
+    /// <summary>
+    /// Containers seen earlier that are gone now (watch mode: removed with <c>docker rm -f</c>), by name: their
+    /// replacements mount the anonymous volumes they had.
+    /// </summary>
+    public ImmutableDictionary<string, ObservedContainer> Predecessors { get; init; } = ImmutableDictionary<string, ObservedContainer>.Empty;
 }
 
 public sealed record DownOptions
@@ -82,6 +89,8 @@ public static class Planner
             {
                 var container = existing.FirstOrDefault(c => c.Number == number);
                 var spec = ContainerSpecBuilder.Build(project, service, number, hash, imageId);
+                if (!options.RenewAnonVolumes && (container ?? options.Predecessors.GetValueOrDefault(spec.Name)) is { } predecessor)
+                    spec = AnonymousVolumes.Inherit(spec, predecessor);
                 var containerCause = recreateCause;
                 if (container is not null && containerCause is null && !options.NoRecreate)
                 {
@@ -100,7 +109,8 @@ public static class Planner
                     {
                         recreated.Add(name);
                         var stop = plan.Add(new StopContainer(container.Name, options.Timeout ?? service.StopGracePeriod) { Cause = containerCause!, Service = name });
-                        createAfter.Add(plan.Add(new RemoveContainer(container.Name) { Cause = containerCause!, Service = name }, stop));
+                        // Its anonymous volumes go to the new container (unless renewed): removed without them.
+                        createAfter.Add(plan.Add(new RemoveContainer(container.Name, RemoveAnonymousVolumes: options.RenewAnonVolumes) { Cause = containerCause!, Service = name }, stop));
                     }
                     createAfter.AddRange(ResourcesOf(service).Where(resourceOps.ContainsKey).Select(r => resourceOps[r]));
                     if (service.Image is not null && pullOps.TryGetValue(service.Image, out var pull)) createAfter.Add(pull);

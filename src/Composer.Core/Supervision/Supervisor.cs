@@ -139,7 +139,7 @@ public sealed class Supervisor
     {
         using var gate = await EnterChangeAsync(ct).ConfigureAwait(false);
         var observed = await ObserveAsync(ct).ConfigureAwait(false);
-        var plan = Planner.PlanUp(_project, observed, new UpOptions());
+        var plan = Planner.PlanUp(_project, observed, new UpOptions { Predecessors = Gone(observed) });
         if (!plan.IsEmpty)
         {
             _output.Info($"resync: {plan.Operations.Length} operation(s) to make the project whole");
@@ -157,6 +157,13 @@ public sealed class Supervisor
         var observed = await _engine.ObserveAsync(Observation.For(_project) with { IncludeOneOff = false }, ct).ConfigureAwait(false);
         foreach (var c in observed.Containers.Where(c => c.IsRunning)) _known[c.Name] = c;
         return observed;
+    }
+
+    /// <summary>Containers seen running earlier and missing now: their replacements take over their anonymous volumes.</summary>
+    private ImmutableDictionary<string, ObservedContainer> Gone(ObservedState observed)
+    {
+        var present = observed.Containers.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return _known.Where(kv => !present.Contains(kv.Key)).ToImmutableDictionary(StringComparer.Ordinal);
     }
 
     private async Task<IDisposable?> EnterChangeAsync(CancellationToken ct) =>
@@ -245,7 +252,7 @@ public sealed class Supervisor
             }
             else
             {
-                await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = [service.Name], NoDeps = true }), ct).ConfigureAwait(false);
+                await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = [service.Name], NoDeps = true, Predecessors = Gone(observed) }), ct).ConfigureAwait(false);
                 report = report with { Outcome = current is null ? "recreated" : "restarted" };
             }
             var recovered = _time.GetElapsedTime(since);
