@@ -83,6 +83,7 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
             Addresses = (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>()).Where(kv => !string.IsNullOrEmpty(kv.Value?.IPAddress))
                 .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.IPAddress, StringComparer.Ordinal),
             Ports = [.. (c.Ports ?? []).Select(p => new ObservedPort(p.PrivatePort, p.Type ?? "tcp", string.IsNullOrEmpty(p.IP) ? null : p.IP, p.PublicPort == 0 ? null : p.PublicPort))],
+            NetworkIds = [.. (c.NetworkSettings?.Networks?.Values ?? []).Select(n => n?.NetworkID).OfType<string>().Where(id => id.Length > 0).Order(StringComparer.Ordinal)],
             Mounts = [.. (c.Mounts ?? []).Where(m => m.Type == "volume" && !string.IsNullOrEmpty(m.Name) && !string.IsNullOrEmpty(m.Destination))
                 .Select(m => new ObservedMount(m.Name!, m.Destination!))],
         };

@@ -53,6 +53,8 @@ public sealed record ObservedContainer
     public string Command { get; init; } = "";
     public DateTimeOffset Created { get; init; }
     public ImmutableArray<ObservedPort> Ports { get; init; } = [];
+    /// <summary>Ids of the networks the container is attached to (names can be ambiguous when a network is duplicated).</summary>
+    public ImmutableArray<string> NetworkIds { get; init; } = [];
     /// <summary>The container's volume mounts (named and anonymous), as the engine lists them.</summary>
     public ImmutableArray<ObservedMount> Mounts { get; init; } = [];
     public bool IsRunning => State is ContainerState.Running or ContainerState.Restarting or ContainerState.Paused;

@@ -55,7 +55,8 @@ public static class Planner
         var plan = new PlanBuilder();
         var resourceOps = new Dictionary<string, PlanNode>(StringComparer.Ordinal); // network/volume key → its create
 
-        PlanNetworksAndVolumes(project, observed, selected, plan, resourceOps);
+        var doomedNetworks = new Dictionary<string, PlanNode>(StringComparer.Ordinal); // duplicate network id → its removal
+        PlanNetworksAndVolumes(project, observed, selected, plan, resourceOps, doomedNetworks);
         var pullOps = PlanImages(project, observed, selected, plan);
 
         var byService = observed.Containers.Where(c => !c.OneOff).ToLookup(c => c.Service, StringComparer.Ordinal);
@@ -101,6 +102,8 @@ public static class Planner
                     else if (container.Name != spec.Name) containerCause = "container name changed";
                     else if (LinkVariables.StaleTarget(container, spec, observed) is { } moved) containerCause = $"dependency {moved} has a new address";
                 }
+                if (container is not null && containerCause is null && container.NetworkIds.Any(doomedNetworks.ContainsKey))
+                    containerCause = "attached to a duplicate network";
 
                 var createAfter = new List<PlanNode>();
                 if (container is null || containerCause is not null)
@@ -110,7 +113,9 @@ public static class Planner
                         recreated.Add(name);
                         var stop = plan.Add(new StopContainer(container.Name, options.Timeout ?? service.StopGracePeriod) { Cause = containerCause!, Service = name });
                         // Its anonymous volumes go to the new container (unless renewed): removed without them.
-                        createAfter.Add(plan.Add(new RemoveContainer(container.Name, RemoveAnonymousVolumes: options.RenewAnonVolumes) { Cause = containerCause!, Service = name }, stop));
+                        var remove = plan.Add(new RemoveContainer(container.Name, RemoveAnonymousVolumes: options.RenewAnonVolumes) { Cause = containerCause!, Service = name }, stop);
+                        createAfter.Add(remove);
+                        foreach (var id in container.NetworkIds.Where(doomedNetworks.ContainsKey)) plan.After(doomedNetworks[id], [remove]);
                     }
                     createAfter.AddRange(ResourcesOf(service).Where(resourceOps.ContainsKey).Select(r => resourceOps[r]));
                     if (service.Image is not null && pullOps.TryGetValue(service.Image, out var pull)) createAfter.Add(pull);
@@ -169,7 +174,8 @@ public static class Planner
         s.Networks.Keys.Select(k => "network:" + k)
             .Concat(s.Volumes.Where(m => m.Type == MountType.Volume && m.Source is not null).Select(m => "volume:" + m.Source));
 
-    private static void PlanNetworksAndVolumes(Project project, ObservedState observed, ISet<string> selected, PlanBuilder plan, Dictionary<string, PlanNode> resourceOps)
+    private static void PlanNetworksAndVolumes(Project project, ObservedState observed, ISet<string> selected, PlanBuilder plan, Dictionary<string, PlanNode> resourceOps,
+        Dictionary<string, PlanNode> doomedNetworks)
     {
         var used = project.Services.Values.Where(s => selected.Contains(s.Name)).SelectMany(ResourcesOf).ToHashSet(StringComparer.Ordinal);
         foreach (var network in project.Networks.Values.Where(n => used.Contains("network:" + n.Key)))
@@ -180,7 +186,23 @@ public static class Planner
                     throw new PlanningException($"network {network.Name} declared as external, but could not be found");
                 continue;
             }
-            if (observed.Networks.Any(n => n.Name == network.Name)) continue;
+            var same = observed.Networks.Where(n => n.Name == network.Name).ToList();
+            if (same.Count > 1)
+            {
+                // Keep one, remove the others after the containers attached to them (recreated below).
+                var keep = DuplicateNetworks.Keep(same, observed.Containers);
+                plan.Warn(DuplicateNetworks.Warning(network.Name, same));
+                PlanNode? last = null;
+                foreach (var extra in same.Where(n => n != keep).OrderBy(n => n.Id, StringComparer.Ordinal))
+                {
+                    var node = plan.Add(new RemoveNetwork(extra.Id) { Cause = $"duplicate of network {network.Name}" });
+                    doomedNetworks[extra.Id] = node;
+                    last = node;
+                }
+                if (last is { } l) resourceOps["network:" + network.Key] = l;
+                continue;
+            }
+            if (same.Count == 1) continue;
             resourceOps["network:" + network.Key] = plan.Add(new CreateNetwork(ContainerSpecBuilder.Network(project, network)) { Cause = "missing" });
         }
         foreach (var volume in project.Volumes.Values.Where(v => used.Contains("volume:" + v.Key)))
@@ -299,8 +321,18 @@ public static class Planner
             }
             removes.Add(plan.Add(new RemoveContainer(c.Name) { Cause = "down", Service = c.Service }, after));
         }
-        foreach (var n in observed.Networks.OrderBy(n => n.Name, StringComparer.Ordinal))
-            plan.Add(new RemoveNetwork(n.Name) { Cause = "down" }, removes);
+        foreach (var group in observed.Networks.GroupBy(n => n.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            if (group.Count() == 1)
+            {
+                plan.Add(new RemoveNetwork(group.Key) { Cause = "down" }, removes);
+                continue;
+            }
+            // A name the engine holds twice is ambiguous: each is removed by its id.
+            plan.Warn(DuplicateNetworks.Warning(group.Key, group));
+            foreach (var n in group.OrderBy(n => n.Id, StringComparer.Ordinal))
+                plan.Add(new RemoveNetwork(n.Id) { Cause = $"down (duplicate of network {group.Key})" }, removes);
+        }
         if (options.RemoveVolumes)
             foreach (var v in observed.Volumes.OrderBy(v => v.Name, StringComparer.Ordinal))
                 plan.Add(new RemoveVolume(v.Name) { Cause = "down -v" }, removes);

@@ -41,4 +41,44 @@ public class DuplicateNetworkTests
         }
         finally { await client.Networks.DeleteNetworkAsync(foreign.ID); }
     }
+
+    private static async Task<string> DuplicateAsync(TestProject project)
+    {
+        var client = await Engine.ClientAsync();
+        var labels = new Dictionary<string, string> { ["com.docker.compose.project"] = project.Name, ["com.docker.compose.network"] = "default" };
+        return (await client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = $"{project.Name}_default", Labels = labels })).ID;
+    }
+
+    [Fact]
+    public async Task Down_on_a_project_with_a_duplicated_network_removes_both_and_says_so()
+    {
+        await using var project = await TestProject.CreateAsync("dupdown", Compose);
+        await project.RunOkAsync("up", "-d");
+        await DuplicateAsync(project);
+        (await NamedAsync($"{project.Name}_default")).Should().HaveCount(2);
+
+        var down = await project.RunOkAsync("down", "-v");
+        down.Stderr.Should().Contain($"network {project.Name}_default exists 2 times");
+        (await NamedAsync($"{project.Name}_default")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Up_on_a_project_with_a_duplicated_network_repairs_it(bool alreadyUp)
+    {
+        await using var project = await TestProject.CreateAsync("dupup", Compose);
+        if (alreadyUp) await project.RunOkAsync("up", "-d");
+        else await DuplicateAsync(project);
+        await DuplicateAsync(project);
+        (await NamedAsync($"{project.Name}_default")).Should().HaveCount(2);
+
+        var up = await project.RunOkAsync("up", "-d");
+        up.Stderr.Should().Contain($"network {project.Name}_default exists 2 times");
+        var left = (await NamedAsync($"{project.Name}_default")).Should().ContainSingle().Subject;
+        var app = await project.InspectAsync("a");
+        app.State.Running.Should().BeTrue();
+        app.NetworkSettings.Networks[$"{project.Name}_default"].NetworkID.Should().Be(left.ID);
+        (await project.RunOkAsync("up", "-d")).Stderr.Should().NotContain("exists 2 times");
+    }
 }
