@@ -40,7 +40,6 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             Secrets = secrets,
             Configs = configs,
         };
-        new SemanticChecks(project, serviceNodes, diagnostics).Run();
         return project with { Services = ImplicitDependencies(project.Services) };
     }
 

@@ -78,6 +78,11 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             if (document is not null) merged = merged is null ? document : YamlTransforms.Merge(merged, document);
         }
         if (diagnostics.HasErrors || merged is not YMapping root) return null;
+        if (root.Entries.Count == 0)
+        {
+            diagnostics.Error("config.empty", "empty compose file: expected a mapping with at least 'services'", new SourcePosition(configFiles[0], 1, 1));
+            return null;
+        }
 
         var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
         if (fingerprint is null || !validated!.Contains(fingerprint))
@@ -87,11 +92,16 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             if (fingerprint is not null) validated!.Add(fingerprint);
         }
 
+        CanonicalChecks.Run(root, diagnostics);
+        if (diagnostics.HasErrors) return null;
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText);
         var project = new Normalizer(context, diagnostics).Normalize(root, name);
         if (diagnostics.HasErrors) return null;
 
+        // Profiles first, then the consistency checks, as Compose: a disabled service neither clashes nor is checked.
         project = Profiles.Apply(project, options, variables, root["services"] as YMapping, diagnostics);
+        new SemanticChecks(project, root["services"] as YMapping, diagnostics).Run();
+        if (diagnostics.HasErrors) return null;
         var positions = (root["services"] as YMapping)?.Entries.ToDictionary(e => e.Key.Value, e => e.Key.Start) ?? [];
         DependencyGraph.Build(project, diagnostics, positions);
         return project;
