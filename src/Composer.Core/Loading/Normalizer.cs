@@ -326,7 +326,8 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                         diagnostics.Error("service.ports", $"{at}.ports: invalid published port '{published}'", p["published"]!.Start);
                         break;
                     }
-                    result.Add(new PortBinding(target, published, Str(p["host_ip"]), Str(p["protocol"]) ?? "tcp"));
+                    result.Add(new PortBinding(target, published, Str(p["host_ip"]) is { Length: > 0 } ip ? ip : null, Str(p["protocol"]) ?? "tcp")
+                        { Mode = Str(p["mode"]) ?? "ingress", Name = Str(p["name"]), AppProtocol = Str(p["app_protocol"]) });
                     break;
                 }
             }
@@ -454,7 +455,12 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                     var create = (m["bind"] as YMapping)?["create_host_path"] is YScalar c ? Bool(c) : true;
                     var size = Bytes((m["tmpfs"] as YMapping)?["size"], $"{at}.volumes.tmpfs.size");
                     result.Add(new Mount(type, type == MountType.Bind ? HostPath(source!, m["source"]!, $"{at}.volumes") ?? source : source,
-                        target, Bool(m["read_only"])) { CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null });
+                        target, Bool(m["read_only"]))
+                    {
+                        CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null,
+                        Propagation = Str((m["bind"] as YMapping)?["propagation"]), Selinux = Str((m["bind"] as YMapping)?["selinux"]),
+                        NoCopy = Bool((m["volume"] as YMapping)?["nocopy"]),
+                    });
                     break;
                 }
             }

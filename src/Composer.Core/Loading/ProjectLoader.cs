@@ -97,6 +97,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText);
         var project = new Normalizer(context, diagnostics).Normalize(root, name);
         if (diagnostics.HasErrors) return null;
+        project = ExtensionFields.Attach(project, root);
 
         // Profiles first, then the consistency checks, as Compose: a disabled service neither clashes nor is checked.
         project = Profiles.Apply(project, options, variables, root["services"] as YMapping, diagnostics);

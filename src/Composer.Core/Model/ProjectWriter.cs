@@ -40,6 +40,7 @@ public static class ProjectWriter
         if (secrets.Count > 0) root["secrets"] = secrets;
         var configs = project.Configs.Values.ToDictionary(v => v.Key, v => (object?)FileObject(v));
         if (configs.Count > 0) root["configs"] = configs;
+        foreach (var (key, value) in project.Extensions) root[key] = value;
         return root;
     }
 
@@ -54,6 +55,8 @@ public static class ProjectWriter
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Walks only Dictionary<string, object?>, List<object?> and scalars")]
     private static ISerializer CreateYamlSerializer() =>
         new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases()
+            // x-* fields are printed as written, as deep as the reader allows (YamlReader.MaxDepth), and a little more.
+            .WithMaximumRecursion(2 * Loading.Yaml.YamlReader.MaxDepth + 16)
             .WithEventEmitter(next => new NullAsWord(next), where => where.OnBottom()).Build();
 
     /// <summary>Writes a null as <c>null</c> (as Compose prints <c>default: null</c>) rather than as nothing.</summary>
@@ -121,10 +124,15 @@ public static class ProjectWriter
         Put("environment", s.Environment.ToDictionary(kv => kv.Key, kv => (object?)kv.Value));
         Put("ports", s.Ports.Select(p =>
         {
-            var port = new Dictionary<string, object?> { ["target"] = p.Target };
-            if (p.Published is not null) port["published"] = p.Published;
+            // Compose's order and defaults: name, mode (ingress), host_ip, target, published, protocol, app_protocol.
+            var port = new Dictionary<string, object?>();
+            if (p.Name is not null) port["name"] = p.Name;
+            port["mode"] = p.Mode;
             if (p.HostIp is not null) port["host_ip"] = p.HostIp;
+            port["target"] = p.Target;
+            if (p.Published is not null) port["published"] = p.Published;
             port["protocol"] = p.Protocol;
+            if (p.AppProtocol is not null) port["app_protocol"] = p.AppProtocol;
             return port;
         }).ToList());
         Put("expose", s.Expose.ToList());
@@ -151,7 +159,15 @@ public static class ProjectWriter
             if (m.Source is not null) v["source"] = m.Source;
             v["target"] = m.Target;
             if (m.ReadOnly) v["read_only"] = true;
-            if (m.Type == MountType.Bind && !m.CreateHostPath) v["bind"] = new Dictionary<string, object?> { ["create_host_path"] = false };
+            if (m.Type == MountType.Bind)
+            {
+                var bind = new Dictionary<string, object?>();
+                if (m.Propagation is not null) bind["propagation"] = m.Propagation;
+                bind["create_host_path"] = m.CreateHostPath;
+                if (m.Selinux is not null) bind["selinux"] = m.Selinux;
+                v["bind"] = bind;
+            }
+            if (m.Type == MountType.Volume) v["volume"] = m.NoCopy ? new Dictionary<string, object?> { ["nocopy"] = true } : new Dictionary<string, object?>();
             if (m.TmpfsSize is { } size) v["tmpfs"] = new Dictionary<string, object?> { ["size"] = size };
             return v;
         }).ToList());
@@ -197,6 +213,7 @@ public static class ProjectWriter
         if (s.ShmSize is { } shm) o["shm_size"] = shm;
         if (s.MemLimit is { } mem) o["mem_limit"] = mem;
         if (!s.Extensions.IsEmpty) o["x-composer"] = s.Extensions.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+        foreach (var (key, value) in s.ExtensionFields) o[key] = value;
         // Keys in name order, as Compose prints a service.
         return o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
     }
