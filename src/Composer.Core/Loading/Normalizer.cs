@@ -261,10 +261,9 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
         foreach (var (key, value, position) in Pairs(m["environment"], '='))
         {
             if (key.Length == 0) { diagnostics.Error("service.environment", $"{at}.environment: empty variable name", position); continue; }
-            // A name without a value takes the shell's; if the shell has none the variable is left unset.
-            var resolved = value ?? context.Lookup(key);
-            if (value is null && resolved is null) { result.Remove(key); continue; }
-            result[key] = resolved;
+            // A name without a value takes the shell's; if the shell has none it stays null (printed so by config,
+            // never sent to the engine), and still overrides an env_file's value, as in Compose.
+            result[key] = value ?? context.Lookup(key);
         }
         return result.ToImmutable();
     }
