@@ -110,7 +110,8 @@ public static class ProjectWriter
         if (s.Build is { } b)
         {
             var build = new Dictionary<string, object?> { ["context"] = b.Context };
-            if (b.Dockerfile is not null) build["dockerfile"] = b.Dockerfile;
+            // Compose prints the default Dockerfile name too.
+            build["dockerfile"] = b.Dockerfile ?? "Dockerfile";
             if (!b.Args.IsEmpty) build["args"] = b.Args.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
             if (!b.Labels.IsEmpty) build["labels"] = b.Labels.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
             if (b.Network is not null) build["network"] = b.Network;
@@ -136,10 +137,10 @@ public static class ProjectWriter
             return port;
         }).ToList());
         Put("expose", s.Expose.ToList());
-        Put("depends_on", s.DependsOn.ToDictionary(kv => kv.Key, kv => (object?)new Dictionary<string, object?>
-        {
-            ["condition"] = kv.Value.Condition, ["restart"] = kv.Value.Restart, ["required"] = kv.Value.Required,
-        }));
+        // As Compose prints a dependency: restart only when true.
+        Put("depends_on", s.DependsOn.ToDictionary(kv => kv.Key, kv => (object?)(kv.Value.Restart
+            ? new Dictionary<string, object?> { ["condition"] = kv.Value.Condition, ["restart"] = true, ["required"] = kv.Value.Required }
+            : new Dictionary<string, object?> { ["condition"] = kv.Value.Condition, ["required"] = kv.Value.Required })));
         Put("links", s.Links.Select(l => l.Alias == l.Service ? l.Service : $"{l.Service}:{l.Alias}").ToList());
         Put("external_links", s.ExternalLinks.ToList());
         Put("network_mode", s.NetworkMode);
