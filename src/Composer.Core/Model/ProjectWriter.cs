@@ -215,9 +215,26 @@ public static class ProjectWriter
         if (s.MemLimit is { } mem) o["mem_limit"] = mem;
         if (!s.Extensions.IsEmpty) o["x-composer"] = s.Extensions.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
         foreach (var (key, value) in s.ExtensionFields) o[key] = value;
-        // Keys in name order, as Compose prints a service.
-        return o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
+        // Keys in the order Compose prints a service (compose-go's ServiceConfig), x-* fields last in name order.
+        return o.OrderBy(kv => ServiceKeyRank.TryGetValue(kv.Key, out var rank) ? rank : int.MaxValue)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
     }
+
+    private static readonly Dictionary<string, int> ServiceKeyRank = new[]
+    {
+        "profiles", "annotations", "attach", "build", "develop", "blkio_config", "cap_add", "cap_drop", "cgroup_parent",
+        "cgroup", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpus",
+        "cpuset", "cpu_shares", "command", "configs", "container_name", "credential_spec", "depends_on", "deploy",
+        "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "dockerfile", "domainname", "entrypoint",
+        "provider", "environment", "env_file", "expose", "extends", "external_links", "extra_hosts", "group_add", "gpus",
+        "hostname", "healthcheck", "image", "init", "ipc", "isolation", "labels", "label_file", "links", "logging",
+        "log_driver", "log_opt", "mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "mac_address",
+        "models", "net", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit",
+        "platform", "ports", "privileged", "pull_policy", "read_only", "restart", "runtime", "scale", "secrets",
+        "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs",
+        "tty", "ulimits", "use_api_socket", "user", "userns_mode", "uts", "volume_driver", "volumes", "volumes_from",
+        "working_dir", "pre_start", "post_start", "pre_stop",
+    }.Select((key, rank) => (key, rank)).ToDictionary(x => x.key, x => x.rank, StringComparer.Ordinal);
 
     private static Dictionary<string, object?>? Network(Network n)
     {
