@@ -19,7 +19,7 @@ internal static class ContainerParameters
         var bindings = spec.Ports.GroupBy(p => $"{p.Target}/{p.Protocol}")
             .ToDictionary(g => g.Key, g => (IList<EnginePortBinding>)[.. g.Select(p => new EnginePortBinding { HostIP = p.HostIp ?? "", HostPort = p.Published ?? "" })]);
         var binds = spec.Mounts.Where(m => m.Type == MountType.Bind && m.CreateHostPath)
-            .Select(m => $"{m.Source}:{m.Target}{(m.ReadOnly ? ":ro" : "")}").ToList();
+            .Select(BindString).ToList();
         var mounts = spec.Mounts.Where(m => !(m.Type == MountType.Bind && m.CreateHostPath)).Select(ToEngineMount).ToList();
 
         return new CreateContainerParameters
@@ -85,7 +85,19 @@ internal static class ContainerParameters
         Target = m.Target,
         ReadOnly = m.ReadOnly,
         TmpfsOptions = m.TmpfsSize is { } size ? new TmpfsOptions { SizeBytes = size } : null,
+        BindOptions = m.Propagation is { } propagation ? new BindOptions { Propagation = propagation } : null,
+        VolumeOptions = m.NoCopy ? new VolumeOptions { NoCopy = true } : null,
     };
+
+    /// <summary>A bind the engine creates if missing: <c>SOURCE:TARGET[:ro][,z|Z][,propagation]</c>.</summary>
+    private static string BindString(CoreMount m)
+    {
+        var options = new List<string>();
+        if (m.ReadOnly) options.Add("ro");
+        if (m.Selinux is not null) options.Add(m.Selinux);
+        if (m.Propagation is not null) options.Add(m.Propagation);
+        return $"{m.Source}:{m.Target}" + (options.Count == 0 ? "" : ":" + string.Join(',', options));
+    }
 
     private static RestartPolicy? RestartPolicy(string? restart)
     {

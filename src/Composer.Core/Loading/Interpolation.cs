@@ -3,8 +3,11 @@ using System.Text;
 namespace Composer.Core.Loading;
 
 /// <summary>
-/// Compose's variable substitution: <c>$VAR</c>, <c>${VAR}</c>, <c>${VAR:-d}</c>, <c>${VAR-d}</c>, <c>${VAR:?msg}</c>,
-/// <c>${VAR?msg}</c>, <c>${VAR:+alt}</c>, <c>${VAR+alt}</c>, nesting inside the default, and <c>$$</c> for a dollar.
+/// Compose's variable substitution, as compose-go's template package reads it: <c>$VAR</c>, <c>${VAR}</c>,
+/// <c>${VAR:-d}</c>, <c>${VAR-d}</c>, <c>${VAR:?msg}</c>, <c>${VAR?msg}</c>, <c>${VAR:+alt}</c>, <c>${VAR+alt}</c>,
+/// substitutions nested in the default, braces in it (<c>${X:-{"a":1}}</c>: the default ends at the brace that
+/// balances the opening one), and <c>$$</c> for a dollar. A <c>$</c> before anything else stays a dollar; <c>${</c>
+/// without a name and a closing brace on the same line is an invalid template.
 /// </summary>
 public static class Interpolation
 {
@@ -27,6 +30,10 @@ public static class Interpolation
 
     private sealed class InterpolationException(string message) : Exception(message);
 
+    /// <summary>compose-go's words for a template it cannot read, quoted the way Go's %#v quotes a string.</summary>
+    private static InterpolationException Invalid(string template, string reason) =>
+        new($"invalid interpolation format for \"{template.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n")}\": {reason}; you may need to escape any $ with another $");
+
     private static string Expand(string s, Func<string, string?> lookup, List<string> unset, int depth)
     {
         // Each nesting level rescans its text, so the depth is bounded to keep the work linear in the input.
@@ -39,14 +46,6 @@ public static class Interpolation
             if (c != '$' || i + 1 >= s.Length) { sb.Append(c); continue; }
             var next = s[i + 1];
             if (next == '$') { sb.Append('$'); i++; continue; }
-            if (next == '{')
-            {
-                var end = FindClosingBrace(s, i + 2);
-                if (end < 0) throw new InterpolationException($"invalid interpolation format for \"{s}\": unterminated ${{");
-                sb.Append(Substitute(s[(i + 2)..end], s, lookup, unset, depth));
-                i = end;
-                continue;
-            }
             if (IsNameStart(next))
             {
                 var j = i + 1;
@@ -54,61 +53,78 @@ public static class Interpolation
                 var name = s[(i + 1)..j];
                 var value = lookup(name);
                 if (value is null) unset.Add(name);
-                sb.Append(value ?? "");
+                sb.Append(value);
                 i = j - 1;
                 continue;
             }
-            // A lone '$' before anything else stays literal, as in Compose.
-            sb.Append(c);
+            if (next != '{') { sb.Append(c); continue; }
+
+            // ${NAME} or ${NAME<op>ARG}; the name is required.
+            var nameEnd = i + 2;
+            if (nameEnd >= s.Length || !IsNameStart(s[nameEnd])) throw Invalid(s, "'${' must be followed by a variable name");
+            while (nameEnd < s.Length && IsNameChar(s[nameEnd])) nameEnd++;
+            if (nameEnd < s.Length && s[nameEnd] == '}')
+            {
+                var name = s[(i + 2)..nameEnd];
+                var value = lookup(name);
+                if (value is null) unset.Add(name);
+                sb.Append(value);
+                i = nameEnd;
+                continue;
+            }
+            var op = Operator(s, nameEnd);
+            // The argument runs at most to the last '}' on this line, and ends at the brace that closes the opening one.
+            var lineEnd = s.IndexOf('\n', nameEnd);
+            var lastBrace = s.LastIndexOf('}', lineEnd < 0 ? s.Length - 1 : lineEnd - 1);
+            if (op is null) throw Invalid(s, $"'${{{s[(i + 2)..nameEnd]}' must be followed by '}}', ':-', '-', ':?', '?', ':+' or '+'");
+            if (lastBrace < nameEnd + op.Length) throw Invalid(s, $"'${{{s[(i + 2)..nameEnd]}{op}' has no closing '}}' on its line");
+            var end = BalancingBrace(s, i, lastBrace);
+            var argument = s[(nameEnd + op.Length)..end];
+            sb.Append(Substitute(s[(i + 2)..nameEnd], op, argument, lookup, unset, depth));
+            i = end;
         }
         return sb.ToString();
     }
 
-    private static int FindClosingBrace(string s, int from)
+    private static string? Operator(string s, int at)
     {
-        var depth = 1;
-        for (var j = from; j < s.Length; j++)
-        {
-            if (s[j] == '$' && j + 1 < s.Length && s[j + 1] == '$') { j++; continue; }
-            if (s[j] == '$' && j + 1 < s.Length && s[j + 1] == '{') { depth++; j++; continue; }
-            if (s[j] == '}' && --depth == 0) return j;
-        }
-        return -1;
+        if (at >= s.Length) return null;
+        if (s[at] is '-' or '+' or '?') return s[at].ToString();
+        return s[at] == ':' && at + 1 < s.Length && s[at + 1] is '-' or '+' or '?' ? s.Substring(at, 2) : null;
     }
 
-    private static string Substitute(string body, string whole, Func<string, string?> lookup, List<string> unset, int depth)
+    /// <summary>
+    /// The '}' that balances the '{' after <paramref name="dollar"/>, counting as compose-go does (a '{' also skips the
+    /// character after it); the last brace of the line when none balances.
+    /// </summary>
+    private static int BalancingBrace(string s, int dollar, int lastBrace)
     {
-        var n = 0;
-        while (n < body.Length && IsNameChar(body[n])) n++;
-        var name = body[..n];
-        if (name.Length == 0 || !IsNameStart(name[0]))
-            throw new InterpolationException($"invalid interpolation format for \"{whole}\": '${{{body}}}' does not start with a variable name");
-        var rest = body[n..];
-        var value = lookup(name);
-        if (rest.Length == 0)
+        var open = 0;
+        for (var j = dollar; j <= lastBrace; j++)
         {
-            if (value is null) unset.Add(name);
-            return value ?? "";
+            if (s[j] == '}' && --open == 0) return j;
+            if (s[j] == '{') { open++; j++; }
         }
-        var colon = rest[0] == ':';
-        var op = colon ? (rest.Length > 1 ? rest[1] : '\0') : rest[0];
-        var arg = rest[(colon ? 2 : 1)..];
+        return lastBrace;
+    }
+
+    private static string Substitute(string name, string op, string argument, Func<string, string?> lookup, List<string> unset, int depth)
+    {
+        var value = lookup(name);
         // With a colon an empty value counts as unset; without, only a missing one does.
-        var missing = colon ? string.IsNullOrEmpty(value) : value is null;
-        switch (op)
+        var missing = op.Length == 2 ? string.IsNullOrEmpty(value) : value is null;
+        switch (op[^1])
         {
             case '-':
-                return missing ? Expand(arg, lookup, unset, depth + 1) : value!;
+                return missing ? Expand(argument, lookup, unset, depth + 1) : value!;
             case '+':
-                return missing ? "" : Expand(arg, lookup, unset, depth + 1);
-            case '?':
+                return missing ? value ?? "" : Expand(argument, lookup, unset, depth + 1);
+            default:
                 if (!missing) return value!;
-                var message = Expand(arg, lookup, unset, depth + 1);
+                var message = Expand(argument, lookup, unset, depth + 1);
                 throw new InterpolationException(message.Length > 0
                     ? $"required variable {name} is missing a value: {message}"
                     : $"required variable {name} is missing a value");
-            default:
-                throw new InterpolationException($"invalid interpolation format for \"{whole}\": unknown modifier in '${{{body}}}'");
         }
     }
 

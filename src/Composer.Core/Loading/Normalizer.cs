@@ -40,7 +40,6 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             Secrets = secrets,
             Configs = configs,
         };
-        new SemanticChecks(project, serviceNodes, diagnostics).Run();
         return project with { Services = ImplicitDependencies(project.Services) };
     }
 
@@ -262,10 +261,9 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
         foreach (var (key, value, position) in Pairs(m["environment"], '='))
         {
             if (key.Length == 0) { diagnostics.Error("service.environment", $"{at}.environment: empty variable name", position); continue; }
-            // A name without a value takes the shell's; if the shell has none the variable is left unset.
-            var resolved = value ?? context.Lookup(key);
-            if (value is null && resolved is null) { result.Remove(key); continue; }
-            result[key] = resolved;
+            // A name without a value takes the shell's; if the shell has none it stays null (printed so by config,
+            // never sent to the engine), and still overrides an env_file's value, as in Compose.
+            result[key] = value ?? context.Lookup(key);
         }
         return result.ToImmutable();
     }
@@ -327,7 +325,8 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                         diagnostics.Error("service.ports", $"{at}.ports: invalid published port '{published}'", p["published"]!.Start);
                         break;
                     }
-                    result.Add(new PortBinding(target, published, Str(p["host_ip"]), Str(p["protocol"]) ?? "tcp"));
+                    result.Add(new PortBinding(target, published, Str(p["host_ip"]) is { Length: > 0 } ip ? ip : null, Str(p["protocol"]) ?? "tcp")
+                        { Mode = Str(p["mode"]) ?? "ingress", Name = Str(p["name"]), AppProtocol = Str(p["app_protocol"]) });
                     break;
                 }
             }
@@ -455,7 +454,12 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                     var create = (m["bind"] as YMapping)?["create_host_path"] is YScalar c ? Bool(c) : true;
                     var size = Bytes((m["tmpfs"] as YMapping)?["size"], $"{at}.volumes.tmpfs.size");
                     result.Add(new Mount(type, type == MountType.Bind ? HostPath(source!, m["source"]!, $"{at}.volumes") ?? source : source,
-                        target, Bool(m["read_only"])) { CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null });
+                        target, Bool(m["read_only"]))
+                    {
+                        CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null,
+                        Propagation = Str((m["bind"] as YMapping)?["propagation"]), Selinux = Str((m["bind"] as YMapping)?["selinux"]),
+                        NoCopy = Bool((m["volume"] as YMapping)?["nocopy"]),
+                    });
                     break;
                 }
             }

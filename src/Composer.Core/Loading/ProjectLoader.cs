@@ -17,7 +17,7 @@ public sealed record LoadResult(Project? Project, IReadOnlyList<Diagnostic> Diag
 /// normalize → profiles → dependency graph. Reads files only through <see cref="IFileSource"/>; a document that
 /// <paramref name="validated"/> already knows as valid is not validated again.
 /// </summary>
-public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? validated = null)
+public sealed partial class ProjectLoader(IFileSource? files = null, IValidationCache? validated = null)
 {
     public static readonly ImmutableArray<string> DefaultFileNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
     private static readonly string[] OverrideFileNames = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
@@ -70,7 +70,11 @@ public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? v
             : Path.GetDirectoryName(configFiles[0]) ?? options.WorkingDirectory;
 
         var variables = ReadVariables(options, projectDirectory, diagnostics);
-        string? Lookup(string name) => variables.TryGetValue(name, out var v) ? v : null;
+        // The project name is known before interpolation, which sees it as COMPOSE_PROJECT_NAME (as compose-go does).
+        var name = ProjectName(options, configFiles, variables, projectDirectory, diagnostics);
+        if (name is null) return null;
+        variables = new Dictionary<string, string>(variables, StringComparer.Ordinal) { ["COMPOSE_PROJECT_NAME"] = name };
+        string? Lookup(string key) => variables.TryGetValue(key, out var v) ? v : null;
 
         var documents = new DocumentLoader(_files, diagnostics, options.Interpolate);
         YNode? merged = null;
@@ -81,6 +85,11 @@ public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? v
             if (document is not null) merged = merged is null ? document : YamlTransforms.Merge(merged, document);
         }
         if (diagnostics.HasErrors || merged is not YMapping root) return null;
+        if (root.Entries.Count == 0)
+        {
+            diagnostics.Error("config.empty", "empty compose file: expected a mapping with at least 'services'", new SourcePosition(configFiles[0], 1, 1));
+            return null;
+        }
 
         var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
         if (fingerprint is null || !validated!.Contains(fingerprint))
@@ -90,13 +99,17 @@ public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? v
             if (fingerprint is not null) validated!.Add(fingerprint);
         }
 
-        var name = ProjectName(options, root, projectDirectory, diagnostics);
-        if (name is null) return null;
+        CanonicalChecks.Run(root, diagnostics);
+        if (diagnostics.HasErrors) return null;
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText);
         var project = new Normalizer(context, diagnostics).Normalize(root, name);
         if (diagnostics.HasErrors) return null;
+        project = ExtensionFields.Attach(project, root);
 
+        // Profiles first, then the consistency checks, as Compose: a disabled service neither clashes nor is checked.
         project = Profiles.Apply(project, options, variables, root["services"] as YMapping, diagnostics);
+        new SemanticChecks(project, root["services"] as YMapping, diagnostics).Run();
+        if (diagnostics.HasErrors) return null;
         var positions = (root["services"] as YMapping)?.Entries.ToDictionary(e => e.Key.Value, e => e.Key.Start) ?? [];
         DependencyGraph.Build(project, diagnostics, positions);
         return project;
@@ -126,16 +139,28 @@ public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? v
         return variables;
     }
 
-    private static string? ProjectName(ProjectOptions options, YMapping root, string projectDirectory, DiagnosticBag diagnostics)
+    private string? ProjectName(ProjectOptions options, IReadOnlyList<string> configFiles, IReadOnlyDictionary<string, string> variables, string projectDirectory, DiagnosticBag diagnostics)
     {
         // -p and COMPOSE_PROJECT_NAME are taken as given, so they must be valid; a name from the file or directory is normalized.
         var imperative = options.ProjectName ?? (options.Environment.TryGetValue("COMPOSE_PROJECT_NAME", out var env) && env.Length > 0 ? env : null);
         if (imperative is { } explicitName) return Checked(explicitName, null);
-        if (Normalizer.Str(root["name"]) is { Length: > 0 } fromFile) return Checked(Project.NormalizeName(fromFile), root.Find("name")?.Value.Start);
+        // The last file that names the project wins, its name interpolated.
+        string? fromFiles = null;
+        foreach (var file in configFiles)
+            if (TopLevelName(ReadOrNull(file)) is { } raw)
+                fromFiles = options.Interpolate ? Interpolation.Apply(raw, k => variables.GetValueOrDefault(k)).Value ?? raw : raw;
+        if (fromFiles is not null && Project.NormalizeName(fromFiles) is { Length: > 0 } fromFile) return Checked(fromFile, null);
         var fromDir = Project.NormalizeName(Path.GetFileName(projectDirectory.TrimEnd('/')));
         if (fromDir.Length > 0) return Checked(fromDir, null);
         diagnostics.Error("project.name", $"project name can't be empty: the directory name \"{projectDirectory}\" has no usable character; use -p");
         return null;
+
+        // An unreadable file is reported when it is parsed, with its position; here it just names nothing.
+        string? ReadOrNull(string file)
+        {
+            try { return _files.ReadAllText(file); }
+            catch (InputFileException) { return null; }
+        }
 
         string? Checked(string name, SourcePosition? at)
         {
@@ -144,6 +169,26 @@ public sealed class ProjectLoader(IFileSource? files = null, IValidationCache? v
             return null;
         }
     }
+
+    /// <summary>
+    /// The top-level <c>name:</c> of a compose file, read from its one line without parsing the whole file (which
+    /// interpolation, still to come, needs the name for). A name in flow style or over several lines is not seen.
+    /// </summary>
+    internal static string? TopLevelName(string? text)
+    {
+        if (text is null) return null;
+        string? found = null;
+        foreach (System.Text.RegularExpressions.Match m in TopLevelNameLine().Matches(text))
+        {
+            var bag = new DiagnosticBag();
+            if (YamlReader.Parse("name:" + m.Groups[1].Value, "name", bag) is YMapping { } map && map["name"] is YScalar { IsNull: false } scalar)
+                found = scalar.Value;
+        }
+        return found;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^name[ \t]*:([^\r\n]*)", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex TopLevelNameLine();
 }
 
 /// <summary>Profiles: a service with profiles runs only when one of them is enabled or when it is named explicitly.</summary>

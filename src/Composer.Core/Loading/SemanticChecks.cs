@@ -4,13 +4,18 @@ using Composer.Core.Model;
 
 namespace Composer.Core.Loading;
 
-/// <summary>Cross-references a schema cannot check: every name a service uses must exist, and nothing may clash.</summary>
+/// <summary>
+/// Cross-references a schema cannot check, made as compose-go's consistency check on the services left enabled by
+/// the profiles: every name a service uses must exist; container names are unique. A host port published twice is
+/// not checked here: Compose lets the engine refuse it at <c>up</c>.
+/// </summary>
 internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, DiagnosticBag diagnostics)
 {
+    private bool Known(string service) => project.Services.ContainsKey(service) || project.DisabledServices.ContainsKey(service);
+
     public void Run()
     {
         var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
-        var hostPorts = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var service in project.Services.Values)
         {
             var node = serviceNodes?[service.Name] as YMapping;
@@ -32,18 +37,21 @@ internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, Di
             }
             var prefix = $"service \"{service.Name}\"";
 
-            foreach (var dep in service.DependsOn.Keys.Where(d => !project.Services.ContainsKey(d)))
+            // depends_on also holds the dependencies links, network_mode and volumes_from imply, reported below;
+            // one on a service disabled by its profiles is reported by the profiles.
+            var declared = node?["depends_on"] is { } dn ? YamlTransforms.AsKeyedMapping(dn, null, null)?.Entries.Select(e => e.Key.Value).ToHashSet() : null;
+            foreach (var dep in service.DependsOn.Keys.Where(d => declared?.Contains(d) == true && !project.Services.ContainsKey(d) && !project.DisabledServices.ContainsKey(d)))
                 diagnostics.Error("ref.depends_on", $"{prefix} depends on undefined service \"{dep}\"", At("depends_on", dep));
-            foreach (var link in service.Links.Where(l => !project.Services.ContainsKey(l.Service)))
+            foreach (var link in service.Links.Where(l => !Known(l.Service)))
                 diagnostics.Error("ref.links", $"{prefix} links to undefined service \"{link.Service}\"", At("links", link.Service));
             foreach (var from in service.VolumesFrom)
             {
                 var target = from.Split(':')[0];
                 if (target.StartsWith("container:", StringComparison.Ordinal) || from.StartsWith("container:", StringComparison.Ordinal)) continue;
-                if (!project.Services.ContainsKey(target))
+                if (!Known(target))
                     diagnostics.Error("ref.volumes_from", $"{prefix} uses volumes from undefined service \"{target}\"", At("volumes_from", target));
             }
-            if (service.NetworkMode is { } mode && mode.StartsWith("service:", StringComparison.Ordinal) && !project.Services.ContainsKey(mode[8..]))
+            if (service.NetworkMode is { } mode && mode.StartsWith("service:", StringComparison.Ordinal) && !Known(mode[8..]))
                 diagnostics.Error("ref.network_mode", $"{prefix} uses the network stack of undefined service \"{mode[8..]}\"", At("network_mode"));
             foreach (var net in service.Networks.Keys.Where(n => !project.Networks.ContainsKey(n)))
                 diagnostics.Error("ref.networks", $"{prefix} refers to undefined network {net}", At("networks", net));
@@ -66,13 +74,6 @@ internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, Di
                 else containerNames[name] = service.Name;
                 if (service.Scale > 1)
                     diagnostics.Error("container_name.scale", $"{prefix}: container_name \"{name}\" cannot be used with more than one replica", At("container_name"));
-            }
-            foreach (var port in service.Ports.Where(p => p.Published is not null))
-            {
-                var key = $"{port.HostIp ?? "0.0.0.0"}:{port.Published}/{port.Protocol}";
-                if (hostPorts.TryGetValue(key, out var owner))
-                    diagnostics.Error("ports.duplicate", $"{prefix} publishes host port {port.Published}/{port.Protocol}, already published by service \"{owner}\"", At("ports"));
-                else hostPorts[key] = service.Name;
             }
         }
     }

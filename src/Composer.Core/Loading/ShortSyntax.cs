@@ -38,6 +38,8 @@ public static class PortSyntax
             default: error = $"invalid port '{text}'; expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]"; return false;
         }
         if (published is "") published = null;
+        // An empty host IP (":8080:80") means any address, as Compose reads it.
+        if (hostIp is "") hostIp = null;
         if (hostIp is not null && !System.Net.IPAddress.TryParse(hostIp, out _)) { error = $"invalid host IP '{hostIp}' in '{text}'"; return false; }
         if (!TryParseRange(target, out var tLo, out var tHi)) { error = $"invalid container port '{target}' in '{text}'"; return false; }
         int pLo = 0, pHi = 0;
@@ -50,7 +52,8 @@ public static class PortSyntax
         }
         for (var i = 0; i < targets; i++)
         {
-            var pub = published is null ? null : targets > 1 ? (pLo + i).ToString(CultureInfo.InvariantCulture) : published;
+            // A one-port host range ("80-80:8080") is that port.
+            var pub = published is null ? null : targets > 1 || pLo == pHi ? (pLo + i).ToString(CultureInfo.InvariantCulture) : published;
             bindings.Add(new PortBinding(tLo + i, pub, hostIp, protocol));
         }
         return true;
@@ -68,9 +71,16 @@ public static class PortSyntax
     }
 }
 
-/// <summary>The short volume syntax: <c>[SOURCE:]TARGET[:MODE]</c>; a source starting with . / or ~ is a bind mount.</summary>
+/// <summary>
+/// The short volume syntax, as compose-go reads it: <c>[SOURCE:]TARGET[:OPTIONS]</c>; a source starting with . / or ~
+/// is a bind mount. Options (comma-separated): <c>ro</c>/<c>rw</c>, <c>nocopy</c>, the bind propagations
+/// (<c>shared</c>, <c>slave</c>, <c>private</c> and their <c>r</c> forms) and SELinux labels <c>z</c>/<c>Z</c>; any
+/// other option (<c>cached</c>, <c>delegated</c>, <c>consistent</c>, …) is ignored, as Compose ignores it.
+/// </summary>
 public static class VolumeSyntax
 {
+    private static readonly HashSet<string> Propagations = ["private", "rprivate", "shared", "rshared", "slave", "rslave"];
+
     public static bool TryParse(string text, out Mount mount, out string error)
     {
         mount = null!;
@@ -78,28 +88,41 @@ public static class VolumeSyntax
         var parts = text.Split(':');
         string? source = null;
         string target;
-        var mode = "";
+        var options = "";
+        if (parts.Any(p => p.Length == 0) && parts.Length > 1) { error = $"invalid volume '{text}': empty section between colons"; return false; }
         switch (parts.Length)
         {
             case 1: target = parts[0]; break;
-            case 2 when IsMode(parts[1]) && !parts[1].StartsWith('/'): target = parts[0]; mode = parts[1]; break;
+            // "/data:ro" names the container path and its options (compose-go would read "ro" as the target).
+            case 2 when IsOptionList(parts[1]) && !parts[1].StartsWith('/'): target = parts[0]; options = parts[1]; break;
             case 2: source = parts[0]; target = parts[1]; break;
-            case 3: source = parts[0]; target = parts[1]; mode = parts[2]; break;
-            default: error = $"invalid volume specification '{text}'"; return false;
+            case 3: source = parts[0]; target = parts[1]; options = parts[2]; break;
+            default: error = $"invalid volume '{text}': too many colons"; return false;
         }
         if (target.Length == 0 || !target.StartsWith('/')) { error = $"invalid volume '{text}': the container path must be absolute"; return false; }
-        var modes = mode.Length == 0 ? [] : mode.Split(',');
-        if (modes.Any(m => !IsMode(m))) { error = $"invalid mode '{mode}' in volume '{text}'"; return false; }
-        var readOnly = modes.Contains("ro");
-        if (source is null || source.Length == 0)
+        bool readOnly = false, noCopy = false;
+        string? propagation = null, selinux = null;
+        foreach (var option in options.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            mount = new Mount(MountType.Volume, null, target, readOnly);
-            return true;
+            switch (option)
+            {
+                case "ro": readOnly = true; break;
+                case "rw": readOnly = false; break;
+                case "nocopy": noCopy = true; break;
+                case "z" or "Z": selinux = option; break;
+                case var p when Propagations.Contains(p): propagation = p; break;
+            }
         }
-        var isPath = source[0] is '.' or '/' or '~';
-        mount = new Mount(isPath ? MountType.Bind : MountType.Volume, source, target, readOnly);
+        var type = source is { Length: > 0 } && source[0] is '.' or '/' or '~' ? MountType.Bind : MountType.Volume;
+        mount = new Mount(type, source is { Length: > 0 } ? source : null, target, readOnly)
+        {
+            // Bind options only mean something on a bind; nocopy only on a volume.
+            Propagation = type == MountType.Bind ? propagation : null,
+            Selinux = type == MountType.Bind ? selinux : null,
+            NoCopy = type == MountType.Volume && noCopy,
+        };
         return true;
     }
 
-    private static bool IsMode(string m) => m is "ro" or "rw" or "z" or "Z" or "nocopy" or "shared" or "rshared" or "slave" or "rslave" or "private" or "rprivate" or "cached" or "delegated" or "consistent";
+    private static bool IsOptionList(string s) => s.Split(',').All(o => o is "ro" or "rw" or "z" or "Z" or "nocopy" or "cached" or "delegated" or "consistent" || Propagations.Contains(o));
 }

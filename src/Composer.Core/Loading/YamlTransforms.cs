@@ -44,6 +44,14 @@ public static class YamlTransforms
         "command", "entrypoint", "healthcheck.test",
     };
 
+    /// <summary>Service fields that take a string or a list of strings.</summary>
+    private static readonly HashSet<string> StringOrList = new(StringComparer.Ordinal)
+    {
+        "tmpfs", "dns", "dns_opt", "dns_search", "env_file", "label_file",
+    };
+
+    private static YNode AsList(YNode node) => node is YScalar { IsNull: false } s ? new YSequence(s.Start, [s], s.Tag) : node;
+
     /// <summary>Fields written as a list of <c>KEY=VALUE</c> or as a mapping: merged per key, the later value winning.</summary>
     private static readonly HashSet<string> KeyedLists = new(StringComparer.Ordinal)
     {
@@ -77,6 +85,22 @@ public static class YamlTransforms
         else if (IsServiceKey(path, "extra_hosts") && (baseNode is YMapping || overrideNode is YMapping))
         {
             return Merge(HostsAsList(baseNode), HostsAsList(overrideNode), path);
+        }
+        else if (StringOrList.Contains(leaf) && IsServiceKey(path, leaf) && (baseNode is YScalar { IsNull: false } || overrideNode is YScalar { IsNull: false }))
+        {
+            // "tmpfs: /run" and "tmpfs: [/tmp]" are one list: a string merges as a one-item list (compose-go's mergeToSequence).
+            return Merge(AsList(baseNode), AsList(overrideNode), path);
+        }
+        else if (IsServiceKey(path, "logging") && baseNode is YMapping bl && overrideNode is YMapping ol &&
+                 bl["driver"] is YScalar bd && ol["driver"] is YScalar od && bd.Value != od.Value)
+        {
+            // Another log driver: its options mean nothing to the first one, so the override replaces the whole block.
+            return overrideNode;
+        }
+        else if (path.StartsWith("services.", StringComparison.Ordinal) && leaf.StartsWith("ulimits.", StringComparison.Ordinal) && leaf.Count(c => c == '.') == 1)
+        {
+            // A ulimit is one value: the override's replaces the base's, soft and hard together.
+            return overrideNode;
         }
         switch (baseNode, overrideNode)
         {

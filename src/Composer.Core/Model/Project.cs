@@ -14,6 +14,8 @@ public sealed partial record Project
     public ImmutableSortedDictionary<string, Volume> Volumes { get; init; } = ImmutableSortedDictionary<string, Volume>.Empty;
     public ImmutableSortedDictionary<string, FileObject> Secrets { get; init; } = ImmutableSortedDictionary<string, FileObject>.Empty;
     public ImmutableSortedDictionary<string, FileObject> Configs { get; init; } = ImmutableSortedDictionary<string, FileObject>.Empty;
+    /// <summary>Top-level <c>x-*</c> fields, as written (dictionaries, lists, scalars): Compose keeps them in its output.</summary>
+    public ImmutableSortedDictionary<string, object?> Extensions { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
     /// <summary>Services that exist in the files but whose profiles are not enabled.</summary>
     public ImmutableSortedDictionary<string, Service> DisabledServices { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
 

@@ -39,6 +39,7 @@ public static class ProjectWriter
         if (secrets.Count > 0) root["secrets"] = secrets;
         var configs = project.Configs.Values.ToDictionary(v => v.Key, v => (object?)FileObject(v));
         if (configs.Count > 0) root["configs"] = configs;
+        foreach (var (key, value) in project.Extensions) root[key] = value;
         return root;
     }
 
@@ -53,6 +54,8 @@ public static class ProjectWriter
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Walks only Dictionary<string, object?>, List<object?> and scalars")]
     private static ISerializer CreateYamlSerializer() =>
         new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases()
+            // x-* fields are printed as written, as deep as the reader allows (YamlReader.MaxDepth), and a little more.
+            .WithMaximumRecursion(2 * Loading.Yaml.YamlReader.MaxDepth + 16)
             .WithEventEmitter(next => new NullAsWord(next), where => where.OnBottom()).Build();
 
     /// <summary>Writes a null as <c>null</c> (as Compose prints <c>default: null</c>) rather than as nothing.</summary>
@@ -106,7 +109,8 @@ public static class ProjectWriter
         if (s.Build is { } b)
         {
             var build = new Dictionary<string, object?> { ["context"] = b.Context };
-            if (b.Dockerfile is not null) build["dockerfile"] = b.Dockerfile;
+            // Compose prints the default Dockerfile name too.
+            build["dockerfile"] = b.Dockerfile ?? "Dockerfile";
             if (!b.Args.IsEmpty) build["args"] = b.Args.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
             if (!b.Labels.IsEmpty) build["labels"] = b.Labels.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
             if (b.Network is not null) build["network"] = b.Network;
@@ -120,17 +124,22 @@ public static class ProjectWriter
         Put("environment", s.Environment.ToDictionary(kv => kv.Key, kv => (object?)kv.Value));
         Put("ports", s.Ports.Select(p =>
         {
-            var port = new Dictionary<string, object?> { ["target"] = p.Target };
-            if (p.Published is not null) port["published"] = p.Published;
+            // Compose's order and defaults: name, mode (ingress), host_ip, target, published, protocol, app_protocol.
+            var port = new Dictionary<string, object?>();
+            if (p.Name is not null) port["name"] = p.Name;
+            port["mode"] = p.Mode;
             if (p.HostIp is not null) port["host_ip"] = p.HostIp;
+            port["target"] = p.Target;
+            if (p.Published is not null) port["published"] = p.Published;
             port["protocol"] = p.Protocol;
+            if (p.AppProtocol is not null) port["app_protocol"] = p.AppProtocol;
             return port;
         }).ToList());
         Put("expose", s.Expose.ToList());
-        Put("depends_on", s.DependsOn.ToDictionary(kv => kv.Key, kv => (object?)new Dictionary<string, object?>
-        {
-            ["condition"] = kv.Value.Condition, ["restart"] = kv.Value.Restart, ["required"] = kv.Value.Required,
-        }));
+        // As Compose prints a dependency: restart only when true.
+        Put("depends_on", s.DependsOn.ToDictionary(kv => kv.Key, kv => (object?)(kv.Value.Restart
+            ? new Dictionary<string, object?> { ["condition"] = kv.Value.Condition, ["restart"] = true, ["required"] = kv.Value.Required }
+            : new Dictionary<string, object?> { ["condition"] = kv.Value.Condition, ["required"] = kv.Value.Required })));
         Put("links", s.Links.Select(l => l.Alias == l.Service ? l.Service : $"{l.Service}:{l.Alias}").ToList());
         Put("external_links", s.ExternalLinks.ToList());
         Put("network_mode", s.NetworkMode);
@@ -150,7 +159,15 @@ public static class ProjectWriter
             if (m.Source is not null) v["source"] = m.Source;
             v["target"] = m.Target;
             if (m.ReadOnly) v["read_only"] = true;
-            if (m.Type == MountType.Bind && !m.CreateHostPath) v["bind"] = new Dictionary<string, object?> { ["create_host_path"] = false };
+            if (m.Type == MountType.Bind)
+            {
+                var bind = new Dictionary<string, object?>();
+                if (m.Propagation is not null) bind["propagation"] = m.Propagation;
+                bind["create_host_path"] = m.CreateHostPath;
+                if (m.Selinux is not null) bind["selinux"] = m.Selinux;
+                v["bind"] = bind;
+            }
+            if (m.Type == MountType.Volume) v["volume"] = m.NoCopy ? new Dictionary<string, object?> { ["nocopy"] = true } : new Dictionary<string, object?>();
             if (m.TmpfsSize is { } size) v["tmpfs"] = new Dictionary<string, object?> { ["size"] = size };
             return v;
         }).ToList());
@@ -196,9 +213,27 @@ public static class ProjectWriter
         if (s.ShmSize is { } shm) o["shm_size"] = shm;
         if (s.MemLimit is { } mem) o["mem_limit"] = mem;
         if (!s.Extensions.IsEmpty) o["x-composer"] = s.Extensions.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
-        // Keys in name order, as Compose prints a service.
-        return o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (key, value) in s.ExtensionFields) o[key] = value;
+        // Keys in the order Compose prints a service (compose-go's ServiceConfig), x-* fields last in name order.
+        return o.OrderBy(kv => ServiceKeyRank.TryGetValue(kv.Key, out var rank) ? rank : int.MaxValue)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
     }
+
+    private static readonly Dictionary<string, int> ServiceKeyRank = new[]
+    {
+        "profiles", "annotations", "attach", "build", "develop", "blkio_config", "cap_add", "cap_drop", "cgroup_parent",
+        "cgroup", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpus",
+        "cpuset", "cpu_shares", "command", "configs", "container_name", "credential_spec", "depends_on", "deploy",
+        "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "dockerfile", "domainname", "entrypoint",
+        "provider", "environment", "env_file", "expose", "extends", "external_links", "extra_hosts", "group_add", "gpus",
+        "hostname", "healthcheck", "image", "init", "ipc", "isolation", "labels", "label_file", "links", "logging",
+        "log_driver", "log_opt", "mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "mac_address",
+        "models", "net", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit",
+        "platform", "ports", "privileged", "pull_policy", "read_only", "restart", "runtime", "scale", "secrets",
+        "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs",
+        "tty", "ulimits", "use_api_socket", "user", "userns_mode", "uts", "volume_driver", "volumes", "volumes_from",
+        "working_dir", "pre_start", "post_start", "pre_stop",
+    }.Select((key, rank) => (key, rank)).ToDictionary(x => x.key, x => x.rank, StringComparer.Ordinal);
 
     private static Dictionary<string, object?>? Network(Network n)
     {

@@ -59,6 +59,8 @@ public sealed record Service
     public long? MemLimit { get; init; }
     /// <summary>Composer's own settings from <c>x-composer</c>; kept as text so the model stays flat.</summary>
     public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>The service's other <c>x-*</c> fields, as written: they mean nothing to Composer, and Compose prints them.</summary>
+    public ImmutableSortedDictionary<string, object?> ExtensionFields { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
 }
 
 public sealed record BuildSpec(string Context, string? Dockerfile, ImmutableSortedDictionary<string, string?> Args, string? Target)
@@ -96,6 +98,13 @@ public sealed record ServiceNetwork
 /// <summary>A published port. <see cref="Published"/> is null for "any free host port"; it may be a range "8000-8010".</summary>
 public sealed record PortBinding(int Target, string? Published = null, string? HostIp = null, string Protocol = "tcp")
 {
+    /// <summary><c>ingress</c> (the default) or <c>host</c>: Swarm's routing mode; one engine publishes both alike.</summary>
+    public string Mode { get; init; } = "ingress";
+    /// <summary>A name for the port, for humans and tools (Compose's <c>ports[].name</c>).</summary>
+    public string? Name { get; init; }
+    /// <summary>The application protocol (http, grpc…) the port speaks, for tools; the engine ignores it.</summary>
+    public string? AppProtocol { get; init; }
+
     public override string ToString() =>
         (HostIp is null ? "" : (HostIp.Contains(':') ? $"[{HostIp}]:" : HostIp + ":")) +
         (Published is null ? (HostIp is null ? "" : ":") : Published + ":") + $"{Target}/{Protocol}";
@@ -115,6 +124,12 @@ public static class MountType
 public sealed record Mount(string Type, string? Source, string Target, bool ReadOnly = false)
 {
     public bool CreateHostPath { get; init; } = true;
+    /// <summary>Bind propagation: private, rprivate, shared, rshared, slave or rslave (null: the engine's default).</summary>
+    public string? Propagation { get; init; }
+    /// <summary>SELinux relabelling of a bind: <c>z</c> (shared) or <c>Z</c> (private).</summary>
+    public string? Selinux { get; init; }
+    /// <summary>For volumes: do not copy the image's content at the target into a new volume.</summary>
+    public bool NoCopy { get; init; }
     /// <summary>For tmpfs mounts: the size in bytes (null: the engine's default).</summary>
     public long? TmpfsSize { get; init; }
 }

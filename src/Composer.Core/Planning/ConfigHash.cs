@@ -49,7 +49,8 @@ public static class ConfigHash
         Put("external_links", Arr(s.ExternalLinks));
         Put("network_mode", s.NetworkMode);
         Put("networks", new JsonObject(s.Networks.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)NetworkForm(kv.Value)))));
-        Put("volumes", Arr(s.Volumes.Select(m => $"{m.Type}:{m.Source}:{m.Target}:{(m.ReadOnly ? "ro" : "rw")}")));
+        Put("volumes", Arr(s.Volumes.Select(m => $"{m.Type}:{m.Source}:{m.Target}:{(m.ReadOnly ? "ro" : "rw")}" +
+            (m.Selinux is null ? "" : $":{m.Selinux}") + (m.Propagation is null ? "" : $":{m.Propagation}") + (m.NoCopy ? ":nocopy" : ""))));
         Put("volumes_from", Arr(s.VolumesFrom));
         Put("restart", s.Restart);
         Put("labels", Obj(s.Labels.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))));

@@ -17,45 +17,54 @@ public static class YamlReader
     /// <summary>Upper bound on nesting: far beyond any real compose file, well within the stack of every later stage.</summary>
     public const int MaxDepth = 128;
 
+    /// <summary>The file's one document (null when it has none); a file with several is read as <see cref="ParseAll"/>.</summary>
     public static YNode? Parse(string text, string file, DiagnosticBag diagnostics)
     {
+        var documents = ParseAll(text, file, diagnostics);
+        return documents is [var only] ? only : documents.Count == 0 ? null : documents[0];
+    }
+
+    /// <summary>
+    /// Every document of the file, in order (Compose merges them as if each were a further <c>-f</c> file); empty
+    /// when the file has no document or cannot be read (then with a diagnostic).
+    /// </summary>
+    public static List<YNode> ParseAll(string text, string file, DiagnosticBag diagnostics)
+    {
         var builder = new Builder(file, diagnostics);
+        var documents = new List<YNode>();
         try
         {
             var parser = new Parser(new Scanner(new StringReader(text), skipComments: true));
             parser.Consume<StreamStart>();
-            if (parser.TryConsume<StreamEnd>(out _)) return null;
-            parser.Consume<DocumentStart>();
-            var root = parser.Accept<DocumentEnd>(out _) ? null : builder.Read(parser);
-            parser.Consume<DocumentEnd>();
-            if (!parser.Accept<StreamEnd>(out _))
+            while (parser.TryConsume<DocumentStart>(out _))
             {
-                diagnostics.Error("yaml.multiple-documents", "a compose file holds one YAML document; found another",
-                    Pos(file, parser.Current!.Start));
-                return null;
+                var root = parser.Accept<DocumentEnd>(out _) ? null : builder.Read(parser);
+                parser.Consume<DocumentEnd>();
+                if (root is not null) documents.Add(root);
             }
-            return root;
+            parser.Consume<StreamEnd>();
+            return documents;
         }
         catch (AliasBombException e)
         {
             diagnostics.Error("yaml.alias-expansion", $"aliases expand to more than {MaxAliasExpansion} nodes", e.At);
-            return null;
+            return [];
         }
         catch (TooDeepException e)
         {
             diagnostics.Error("yaml.depth", $"values are nested more than {MaxDepth} levels deep", e.At);
-            return null;
+            return [];
         }
         catch (YamlException e)
         {
             diagnostics.Add(Describe(text, file, e));
-            return null;
+            return [];
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
             // YamlDotNet's scanner fails this way on some malformed input; it is still the file's fault, not ours.
             diagnostics.Error("yaml.syntax", $"invalid YAML: {e.Message.TrimEnd('.')}", builder.LastPosition ?? new SourcePosition(file, 1, 1));
-            return null;
+            return [];
         }
     }
 
@@ -167,6 +176,12 @@ public static class YamlReader
                         if (keyNode is not YScalar key)
                         {
                             diagnostics.Error("yaml.complex-key", "mapping keys must be scalars", keyNode.Start);
+                            continue;
+                        }
+                        if (!key.Quoted && key.Tag is null && key.Kind is not ScalarKind.String)
+                        {
+                            // Compose reads keys as strings only: `123:` or `true:` is an error, not a key "123".
+                            diagnostics.Error("yaml.non-string-key", $"non-string key: {key.Value} is {(key.Kind is ScalarKind.Int or ScalarKind.Float ? "a number" : key.KindName == "boolean" ? "a boolean" : "null")}; quote it to use it as a name", key.Start);
                             continue;
                         }
                         if (key.Value == "<<" && !key.Quoted)
