@@ -88,6 +88,9 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
             }
             writer.Flush();
         }
+        // Watch runs for days and incidents are seconds apart: give back what handling one allocated, so the
+        // process's footprint stays flat (the GC would otherwise keep the grown heap, issue 12).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private static string Incident(IncidentKind kind) => kind switch

@@ -157,7 +157,8 @@ public sealed class Supervisor
     {
         // What up observes (built images included, so a recreate keeps their id label), without one-off containers.
         var observed = await _engine.ObserveAsync(Observation.For(_project) with { IncludeOneOff = false }, ct).ConfigureAwait(false);
-        foreach (var c in observed.Containers.Where(c => c.IsRunning)) _known[c.Name] = c;
+        // Only replicas are remembered (a renamed, retiring container has a unique name): the map stays as small as the project.
+        foreach (var c in observed.Containers.Where(c => c.IsRunning && !RetiredContainers.IsRetired(c.Name))) _known[c.Name] = c;
         return observed;
     }
 
