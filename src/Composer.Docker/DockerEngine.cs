@@ -177,6 +177,9 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
             Force = true, RemoveVolumes = removeAnonymousVolumes,
         }, cancellationToken), $"remove container {name}");
 
+    public Task RenameContainerAsync(string name, string newName, CancellationToken cancellationToken) =>
+        Call(() => _client.Containers.RenameContainerAsync(name, new ContainerRenameParameters { NewName = newName }, cancellationToken), $"rename container {name}");
+
     public async Task<ContainerInspectResponse> InspectAsync(string name, CancellationToken cancellationToken) =>
         await Call(() => _client.Containers.InspectContainerAsync(name, cancellationToken), $"inspect container {name}").ConfigureAwait(false);
 

@@ -65,7 +65,7 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
                     ["incident"] = Incident(r.Kind), ["exit_code"] = r.ExitCode, ["outcome"] = r.Outcome,
                     ["backoff_ms"] = (long)r.Backoff.TotalMilliseconds, ["recovery_ms"] = (long)r.Recovery.TotalMilliseconds,
                     ["total_ms"] = (long)r.Total.TotalMilliseconds, ["restarts"] = r.Restarts, ["crash_looping"] = r.CrashLooping,
-                    ["relinked"] = r.Relinked, ["verified_by_name"] = r.VerifiedByName, ["error"] = r.Error,
+                    ["relinked"] = r.Relinked, ["verified_by_name"] = r.VerifiedByName, ["notes"] = r.Notes, ["error"] = r.Error,
                 }));
             }
             else
@@ -83,10 +83,14 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
                 if (r.Backoff > TimeSpan.Zero) line += $" (after a {r.Backoff.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture)} s back-off)";
                 if (!r.Relinked.IsEmpty) line += $" → relinked {string.Join(", ", r.Relinked.Select(Short))}";
                 if (r.CrashLooping) line += $" [crash-looping: {r.Restarts} restarts]";
+                foreach (var note in r.Notes) line += $" ({note})";
                 writer.WriteLine(line);
             }
             writer.Flush();
         }
+        // Watch runs for days and incidents are seconds apart: give back what handling one allocated, so the
+        // process's footprint stays flat (the GC would otherwise keep the grown heap, issue 12).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private static string Incident(IncidentKind kind) => kind switch

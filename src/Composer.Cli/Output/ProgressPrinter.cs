@@ -55,6 +55,7 @@ public sealed class ProgressPrinter(TextWriter writer, string mode) : IProgressS
         StartContainer o => ("Container", o.Name, "Starting", "Started"),
         StopContainer o => ("Container", o.Name, "Stopping", "Stopped"),
         RemoveContainer o => ("Container", o.Name, "Removing", "Removed"),
+        RenameContainer o => ("Container", o.Name, "Renaming", "Renamed"),
         KillContainer o => ("Container", o.Name, "Killing", "Killed"),
         BuildImage o => ("Image", o.Image, "Building", "Built"),
         RestartContainer o => ("Container", o.Name, "Restarting", "Started"),

@@ -19,6 +19,8 @@ public interface IEngine
     Task StartContainerAsync(string name, CancellationToken cancellationToken);
     Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
     Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken);
+    /// <summary>Renames a container (out of the way of its replacement, as Compose does on recreate).</summary>
+    Task RenameContainerAsync(string name, string newName, CancellationToken cancellationToken);
     Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken);
     Task RestartContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken);
     /// <summary>Builds <paramref name="image"/> from a context directory (tarred honouring .dockerignore).</summary>

@@ -44,6 +44,7 @@ public static class RecreateCauses
 }
 public sealed record StartContainer(string Name) : Operation { public override string Id => $"start:{Name}"; public override string Describe() => $"start container {Name}"; }
 public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Id => $"stop:{Name}"; public override string Describe() => $"stop container {Name}"; }
+public sealed record RenameContainer(string Name, string NewName) : Operation { public override string Id => $"rename:{Name}"; public override string Describe() => $"rename container {Name} to {NewName}"; }
 public sealed record RemoveContainer(string Name, bool RemoveAnonymousVolumes = true) : Operation { public override string Id => $"remove:{Name}"; public override string Describe() => $"remove container {Name}"; }
 public sealed record WaitContainer(string Name, string Condition) : Operation
 {

@@ -30,6 +30,12 @@ public sealed record UpOptions
     /// replacements mount the anonymous volumes they had.
     /// </summary>
     public ImmutableDictionary<string, ObservedContainer> Predecessors { get; init; } = ImmutableDictionary<string, ObservedContainer>.Empty;
+    /// <summary>
+    /// Watch mode's relink: a recreated container is renamed out of the way and left running while its replacement
+    /// is created and started (so the replacement never waits for the old one's grace period); the caller stops and
+    /// removes the renamed ones. Not when both publish the same host port: then the old one stops first (a warning says so).
+    /// </summary>
+    public bool StartReplacementFirst { get; init; }
 }
 
 public sealed record DownOptions
@@ -88,7 +94,7 @@ public static class Planner
 
             foreach (var number in Enumerable.Range(1, Math.Max(scale, 0)))
             {
-                var container = existing.FirstOrDefault(c => c.Number == number);
+                var container = existing.FirstOrDefault(c => c.Number == number && !RetiredContainers.IsRetired(c.Name));
                 var spec = ContainerSpecBuilder.Build(project, service, number, hash, imageId);
                 if (!options.RenewAnonVolumes && (container ?? options.Predecessors.GetValueOrDefault(spec.Name)) is { } predecessor)
                     spec = AnonymousVolumes.Inherit(spec, predecessor);
@@ -108,8 +114,16 @@ public static class Planner
                 var createAfter = new List<PlanNode>();
                 if (container is null || containerCause is not null)
                 {
-                    if (container is not null)
+                    var sharedPorts = container is null ? [] : RetiredContainers.SharedHostPorts(container, spec);
+                    if (container is not null && options.StartReplacementFirst && sharedPorts.Count == 0)
                     {
+                        recreated.Add(name);
+                        createAfter.Add(plan.Add(new RenameContainer(container.Name, RetiredContainers.NameFor(container)) { Cause = containerCause!, Service = name }));
+                    }
+                    else if (container is not null)
+                    {
+                        if (options.StartReplacementFirst)
+                            plan.Warn($"{container.Name} stopped before its replacement started: both publish host port {string.Join(", ", sharedPorts)}");
                         recreated.Add(name);
                         var stop = plan.Add(new StopContainer(container.Name, options.Timeout ?? service.StopGracePeriod) { Cause = containerCause!, Service = name });
                         // Its anonymous volumes go to the new container (unless renewed): removed without them.

@@ -29,6 +29,8 @@ public sealed record IncidentReport
     public ImmutableArray<string> Relinked { get; init; } = [];
     /// <summary>Dependents that reach it by name only: nothing to recreate.</summary>
     public ImmutableArray<string> VerifiedByName { get; init; } = [];
+    /// <summary>What the repair had to do differently (a relinked container stopped before its replacement: shared host port).</summary>
+    public ImmutableArray<string> Notes { get; init; } = [];
     public string? Error { get; init; }
 }
 
@@ -155,7 +157,8 @@ public sealed class Supervisor
     {
         // What up observes (built images included, so a recreate keeps their id label), without one-off containers.
         var observed = await _engine.ObserveAsync(Observation.For(_project) with { IncludeOneOff = false }, ct).ConfigureAwait(false);
-        foreach (var c in observed.Containers.Where(c => c.IsRunning)) _known[c.Name] = c;
+        // Only replicas are remembered (a renamed, retiring container has a unique name): the map stays as small as the project.
+        foreach (var c in observed.Containers.Where(c => c.IsRunning && !RetiredContainers.IsRetired(c.Name))) _known[c.Name] = c;
         return observed;
     }
 
@@ -257,7 +260,7 @@ public sealed class Supervisor
             }
             var recovered = _time.GetElapsedTime(since);
             var relink = await RelinkAsync(service, before, ct).ConfigureAwait(false);
-            _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified });
+            _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified, Notes = relink.Notes });
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -303,7 +306,7 @@ public sealed class Supervisor
             var recovered = _time.GetElapsedTime(since);
             using var change = await EnterChangeAsync(ct).ConfigureAwait(false);
             var relink = await RelinkAsync(service, before, ct).ConfigureAwait(false);
-            _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified });
+            _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified, Notes = relink.Notes });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -317,7 +320,21 @@ public sealed class Supervisor
     /// container or address changed. Name-only dependents need nothing: the engine's DNS follows the new address, which
     /// is checked (the target has an address on a network the dependent shares) and reported as verified.
     /// </summary>
-    private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Verified)> RelinkAsync(Service service, ObservedContainer? before, CancellationToken ct)
+    private async Task RetireAsync(RenameContainer retired, CancellationToken ct)
+    {
+        var grace = _project.Services.GetValueOrDefault(retired.Service ?? "")?.StopGracePeriod;
+        try
+        {
+            await _engine.StopContainerAsync(retired.NewName, grace, ct).ConfigureAwait(false);
+            await _engine.RemoveContainerAsync(retired.NewName, removeAnonymousVolumes: false, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _output.Info($"could not remove the replaced container {retired.NewName}: {e.Message}");
+        }
+    }
+
+    private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Verified, ImmutableArray<string> Notes)> RelinkAsync(Service service, ObservedContainer? before, CancellationToken ct)
     {
         var observed = await ObserveAsync(ct).ConfigureAwait(false);
         var after = before is null ? null : observed.Containers.FirstOrDefault(c => c.Name == before.Name);
@@ -343,12 +360,24 @@ public sealed class Supervisor
                 _output.Info($"{d.Name} shares no network on which {service.Name} has an address: its name will not resolve there");
             return [.. dependents.Where(Resolvable).Select(c => c.Name).Order(StringComparer.Ordinal)];
         }
-        if (stale.Count == 0) return ([], Containers(verified));
+        if (stale.Count == 0) return ([], Containers(verified), []);
         var scope = stale.Keys.Concat(_graph.TransitiveDependents(stale.Keys)).Distinct().ToImmutableArray();
-        var plan = Planner.PlanUp(_project, observed, new UpOptions { Services = scope, NoDeps = true, Recreate = stale.ToImmutableDictionary() });
-        await RunPlanAsync(plan, ct).ConfigureAwait(false);
+        var plan = Planner.PlanUp(_project, observed, new UpOptions
+        {
+            Services = scope, NoDeps = true, Recreate = stale.ToImmutableDictionary(), StartReplacementFirst = true, Predecessors = Gone(observed),
+        });
+        try
+        {
+            await RunPlanAsync(plan, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The stale consumers were renamed and left running so their replacements could start at once: they get
+            // their grace period now, in the background, holding up neither this incident nor the next.
+            foreach (var retired in plan.Operations.OfType<RenameContainer>()) Track(() => RetireAsync(retired, ct));
+        }
         var relinked = plan.Operations.OfType<CreateContainer>().Select(o => o.Spec.Name).Order(StringComparer.Ordinal).ToImmutableArray();
-        return (relinked, Containers(verified.Except(stale.Keys)));
+        return (relinked, Containers(verified.Except(stale.Keys)), [.. plan.Warnings]);
     }
 
     private async Task RunPlanAsync(Plan plan, CancellationToken ct)

@@ -132,6 +132,11 @@ public sealed class FakeEngine : IContainerEngine
     public Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken ct) =>
         Call($"remove container {name}", () => Containers.TryRemove(name, out _));
 
+    public Task RenameContainerAsync(string name, string newName, CancellationToken ct) => Call($"rename container {name} {newName}", () =>
+    {
+        if (Containers.TryRemove(name, out var c)) Containers[newName] = c with { Spec = c.Spec with { Name = newName } };
+    });
+
     public Task KillContainerAsync(string name, string signal, CancellationToken ct) => Call($"kill container {name} {signal}", () =>
     {
         if (Containers.TryGetValue(name, out var c)) Containers[name] = c with { State = ContainerState.Exited };

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The scenario of issue 12: the linked backend is removed with `docker rm -f`, another container takes the network
+# at once (it may get the backend's address), and the consumer (no init: it ignores SIGTERM) must work again: answer
+# through its link variables with the backend's page. Prints, per try, the time from the removal to the consumer's
+# first success, probed every 25 ms inside its namespaces (nsenter, as bench/watch does).
+#   bench/relink/run.sh [TRIES]     (default 5)   COMPOSER=path picks the command (default: the NativeAOT one)
+# Bounded: each try waits at most 30 s.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tries=${1:-5}
+composer=${COMPOSER:-$root/artifacts/composer/composer}
+command -v "${composer%% *}" >/dev/null || bash "$root/scripts/publish.sh" >/dev/null 2>&1
+log=$(mktemp)
+cd "$here"
+$composer down -t 1 >/dev/null 2>&1 || true
+$composer up -d >/dev/null 2>&1
+$composer watch --format json > "$log" 2>/dev/null &
+watch_pid=$!
+cleanup() { docker rm -f bench-relink-squatter >/dev/null 2>&1 || true; $composer down -t 1 >/dev/null 2>&1; kill $watch_pid 2>/dev/null || true; rm -f "$log"; }
+trap cleanup EXIT
+deadline=$(( $(date +%s) + 60 ))
+until grep -q 'container(s) running' "$log"; do [ "$(date +%s)" -lt "$deadline" ] || { echo "watch did not start"; exit 1; }; sleep 0.1; done
+
+now_ms() { date +%s%3N; }
+works() { # the consumer's current container answers through its link variables
+  local pid; pid=$(docker inspect -f '{{.State.Pid}}' bench-relink-app-1 2>/dev/null || echo 0); [ "$pid" -gt 0 ] || return 1
+  nsenter -t "$pid" -n -m -u -i /bin/timeout 1 /bin/sh -c 'wget -qO- "http://$(tr "\0" "\n" < /proc/1/environ | sed -n "s/^DATABASE_PORT_80_TCP_ADDR=//p"):80/"' 2>/dev/null | grep -q backend
+}
+results=()
+for i in $(seq 1 "$tries"); do
+  ready_by=$(( $(date +%s) + 60 ))
+  until works; do [ "$(date +%s)" -lt "$ready_by" ] || { echo "try $i: the consumer does not work to begin with"; exit 1; }; sleep 0.05; done
+  docker rm -f bench-relink-squatter >/dev/null 2>&1 || true
+  # The last try's stale consumer has had its grace period and is gone: each try starts from the same state.
+  until [ "$(docker ps -a --filter name=bench-relink-app --format '{{.Names}}' | wc -l)" -eq 1 ]; do
+    [ "$(date +%s)" -lt "$ready_by" ] || { echo "try $i: the stale consumer was never removed"; exit 1; }; sleep 0.1
+  done
+  t0=$(now_ms)
+  docker rm -f bench-relink-db-1 >/dev/null
+  docker run -d --name bench-relink-squatter --network bench-relink_default --init composer-busybox:1 \
+    sh -c 'echo squatter > /tmp/index.html && exec httpd -f -p 80 -h /tmp' >/dev/null
+  took=""
+  while [ -z "$took" ] && [ "$(now_ms)" -lt $(( t0 + 30000 )) ]; do
+    if works; then took=$(( $(now_ms) - t0 )); else sleep 0.025; fi
+  done
+  [ -n "$took" ] || { echo "try $i: the consumer did not work again within 30 s"; exit 1; }
+  echo "try $i: consumer works again $took ms after the removal"
+  results+=("$took")
+done
+printf '%s\n' "${results[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "tries: %d, min %d ms, median %d ms, max %d ms\n", NR, a[1], a[int((NR + 1) / 2)], a[NR] }'
