@@ -118,8 +118,10 @@ internal sealed class IncludeLoader(DocumentLoader loader)
             ? Path.GetDirectoryName(main.Path) ?? workingDirectory
             : DocumentLoader.Absolute(workingDirectory, projectDirectoryNode.Value);
 
-        // The included project sees the including one's variables, overlaid by its own env files (.env by default).
+        // The included project sees the including one's variables and, for names those leave unset, its own env files
+        // (.env by default): as compose-go merges them, the including project's value wins.
         var own = new Dictionary<string, string>(variables, StringComparer.Ordinal);
+        var fromFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         var envPaths = envFiles is null
             ? [(Node: (YScalar?)null, Path: Path.Combine(projectDirectory, ".env"))]
             // Like 'path', an explicit env_file is relative to the including project's directory.
@@ -132,10 +134,11 @@ internal sealed class IncludeLoader(DocumentLoader loader)
                 if (node is not null) Diagnostics.Error("include.env_file", $"couldn't find env file: {envPath}", node.Start);
                 continue;
             }
-            var (values, error) = EnvFile.Parse(text, k => own.TryGetValue(k, out var v) ? v : null);
+            var (values, error) = EnvFile.Parse(text, k => variables.TryGetValue(k, out var v) ? v : fromFiles.GetValueOrDefault(k));
             if (error is not null) Diagnostics.Error("env-file.syntax", error.Message, new SourcePosition(envPath, error.Line, error.Column));
-            foreach (var v in values) if (v.Value is not null) own[v.Key] = v.Value;
+            foreach (var v in values) if (v.Value is not null) fromFiles[v.Key] = v.Value;
         }
+        foreach (var (key, value) in fromFiles) own.TryAdd(key, value);
 
         YNode? merged = null;
         foreach (var (node, path) in resolved)

@@ -102,7 +102,9 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         CanonicalChecks.Run(root, diagnostics);
         if (diagnostics.HasErrors) return null;
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText);
-        var project = new Normalizer(context, diagnostics).Normalize(root, name);
+        var normalizing = new DiagnosticBag();
+        var project = new Normalizer(context, normalizing).Normalize(root, name);
+        ReportForSelection(normalizing, project, options, diagnostics);
         if (diagnostics.HasErrors) return null;
         project = ExtensionFields.Attach(project, root);
 
@@ -137,6 +139,30 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         }
         foreach (var (k, v) in options.Environment) variables[k] = v;
         return variables;
+    }
+
+    /// <summary>
+    /// The normalizer's findings, but for a missing env_file of a service the command does not act on: Compose
+    /// resolves env files only for the services named on the command line and what they depend on (all when none is).
+    /// </summary>
+    private static void ReportForSelection(DiagnosticBag found, Project project, ProjectOptions options, DiagnosticBag diagnostics)
+    {
+        HashSet<string>? needed = null;
+        if (!options.SelectedServices.IsEmpty)
+        {
+            needed = [];
+            var pending = new Stack<string>(options.SelectedServices);
+            while (pending.TryPop(out var service))
+                if (needed.Add(service) && project.Services.TryGetValue(service, out var s))
+                    foreach (var dependency in s.DependsOn.Keys) pending.Push(dependency);
+        }
+        foreach (var d in found.Items)
+        {
+            if (needed is not null && d.Code == "service.env-file" && d.Message.StartsWith("services.", StringComparison.Ordinal) &&
+                d.Message.IndexOf(".env_file:", StringComparison.Ordinal) is > 9 and var end && !needed.Contains(d.Message[9..end]))
+                continue;
+            diagnostics.Add(d);
+        }
     }
 
     private string? ProjectName(ProjectOptions options, IReadOnlyList<string> configFiles, IReadOnlyDictionary<string, string> variables, string projectDirectory, DiagnosticBag diagnostics)
