@@ -47,6 +47,7 @@ internal static class UpCommand
                 Scale = ParseScale(parse.GetValue(scale) ?? [], project),
             };
             using var engine = await GlobalOptions.ConnectAsync(ct);
+            await engine.CheckRequirementsAsync(project, options.Services, ct);
             // Observe and change under the project's lock: two ups at once leave one container per replica.
             var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
             var observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
@@ -124,10 +125,12 @@ internal static class Attached
     {
         var observed = await engine.ObserveAsync(new ObserveRequest(project.Name) { IncludeOneOff = false }, CancellationToken.None);
         var containers = observed.Containers.Where(c => project.Services.ContainsKey(c.Service)).ToList();
-        Console.Error.WriteLine($"Attaching to {string.Join(", ", containers.Select(c => c.Name))}");
+        // attach: false keeps a service's output out of the attached view; it still runs and stops with the rest.
+        var attached = containers.Where(c => project.Services[c.Service].Runtime.Attach != false).ToList();
+        Console.Error.WriteLine($"Attaching to {string.Join(", ", attached.Select(c => c.Name))}");
         try
         {
-            await LogsCommand.StreamAsync(engine, containers, follow: true, tail: "all", timestamps: false, color: !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")), cancellationToken);
+            await LogsCommand.StreamAsync(engine, attached, follow: true, tail: "all", timestamps: false, color: !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")), cancellationToken);
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException)

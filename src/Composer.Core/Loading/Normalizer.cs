@@ -11,7 +11,7 @@ namespace Composer.Core.Loading;
 /// to <c>project_name</c>, plus the semantic checks a schema cannot express. Every problem becomes a positioned
 /// diagnostic; nothing here throws on user input.
 /// </summary>
-public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnostics)
+public sealed partial class Normalizer(NormalizerContext context, DiagnosticBag diagnostics)
 {
     public Project Normalize(YMapping root, string projectName)
     {
@@ -39,6 +39,8 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             Volumes = volumes.ToImmutable(),
             Secrets = secrets,
             Configs = configs,
+            Models = (root["models"] as YMapping)?.Entries.ToImmutableSortedDictionary(e => e.Key.Value, e => Raw(e.Value), StringComparer.Ordinal)
+                ?? ImmutableSortedDictionary<string, object?>.Empty,
         };
         new SemanticChecks(project, serviceNodes, diagnostics).Run();
         return project with { Services = ImplicitDependencies(project.Services) };
@@ -176,7 +178,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             Volumes = Mounts(m["volumes"] as YSequence, at),
             VolumesFrom = List(m["volumes_from"]),
             Restart = Restart(m["restart"], at),
-            Labels = Dict(m["labels"]),
+            Labels = Labels(m, at),
             ContainerName = Str(m["container_name"]),
             Hostname = Str(m["hostname"]),
             WorkingDir = Str(m["working_dir"]),
@@ -203,8 +205,9 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             ShmSize = Bytes(m["shm_size"], $"{at}.shm_size"),
             MemLimit = Bytes(m["mem_limit"], $"{at}.mem_limit"),
             Extensions = Extensions(m),
+            Runtime = Runtime(m, at),
         };
-        if (service.Image is null && service.Build is null)
+        if (service.Image is null && service.Build is null && service.Runtime.Provider is null)
             diagnostics.Error("service.no-image", $"service \"{name}\" has neither an image nor a build context specified", m.Start);
         if (networkMode is not null && m["networks"] is { } nets)
             diagnostics.Error("service.network-mode-and-networks", $"{at}: 'network_mode' and 'networks' cannot be combined", nets.Start);

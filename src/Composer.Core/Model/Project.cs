@@ -14,6 +14,8 @@ public sealed partial record Project
     public ImmutableSortedDictionary<string, Volume> Volumes { get; init; } = ImmutableSortedDictionary<string, Volume>.Empty;
     public ImmutableSortedDictionary<string, FileObject> Secrets { get; init; } = ImmutableSortedDictionary<string, FileObject>.Empty;
     public ImmutableSortedDictionary<string, FileObject> Configs { get; init; } = ImmutableSortedDictionary<string, FileObject>.Empty;
+    /// <summary>Top-level <c>models</c> (for Docker Model Runner), as written: kept for <c>config</c>; <c>up</c> names what runs them.</summary>
+    public ImmutableSortedDictionary<string, object?> Models { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
     /// <summary>Services that exist in the files but whose profiles are not enabled.</summary>
     public ImmutableSortedDictionary<string, Service> DisabledServices { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
 

@@ -40,6 +40,7 @@ public static class ProjectWriter
         if (secrets.Count > 0) root["secrets"] = secrets;
         var configs = project.Configs.Values.ToDictionary(v => v.Key, v => (object?)FileObject(v));
         if (configs.Count > 0) root["configs"] = configs;
+        if (!project.Models.IsEmpty) root["models"] = project.Models.ToDictionary(kv => kv.Key, kv => kv.Value);
         return root;
     }
 
@@ -196,6 +197,7 @@ public static class ProjectWriter
         Put("configs", FileReferences(s.Configs));
         if (s.ShmSize is { } shm) o["shm_size"] = shm;
         if (s.MemLimit is { } mem) o["mem_limit"] = mem;
+        foreach (var (key, value) in RuntimeKeys.Entries(s)) o[key] = value;
         if (!s.Extensions.IsEmpty) o["x-composer"] = s.Extensions.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
         // Keys in name order, as Compose prints a service.
         return o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
