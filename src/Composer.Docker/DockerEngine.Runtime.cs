@@ -24,7 +24,8 @@ public sealed partial class DockerEngine
     public async Task CheckRequirementsAsync(Project project, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
         var selected = project.Services.Values.Where(s => services.Count == 0 || services.Contains(s.Name)).ToList();
-        if (!selected.Any(s => s.Runtime.Provider is not null || !s.Runtime.Models.IsEmpty || !s.Runtime.Annotations.IsEmpty)) return;
+        if (!selected.Any(s => s.Runtime.Provider is not null || !s.Runtime.Models.IsEmpty || !s.Runtime.Annotations.IsEmpty ||
+                               s.Runtime.CpuCount is not null || s.Runtime.CpuPercent is not null || s.Runtime.MacAddress is not null)) return;
         var version = await Call(() => _client.System.GetVersionAsync(cancellationToken), "read the engine version").ConfigureAwait(false);
         var engine = $"Docker Engine {version.Version} (API {version.APIVersion})";
         var problems = new List<string>();
@@ -37,6 +38,13 @@ public sealed partial class DockerEngine
                 problems.Add($"service \"{s.Name}\": 'models' ({string.Join(", ", s.Runtime.Models.Keys)}) needs Docker Model Runner, which {engine} does not provide");
             if (!s.Runtime.Annotations.IsEmpty && System.Version.TryParse(version.APIVersion, out var api) && api < new System.Version(1, 43))
                 problems.Add($"service \"{s.Name}\": 'annotations' needs Engine API 1.43 (Docker Engine 24) or later; this is {engine}");
+            if (s.Runtime.MacAddress is not null && System.Version.TryParse(version.APIVersion, out var macApi) && macApi < new System.Version(1, 44))
+                problems.Add($"service \"{s.Name}\": 'mac_address' is sent per network, which needs Engine API 1.44 (Docker Engine 25) or later; " +
+                             $"this is {engine}, which reads only the container-wide field the client library Composer uses no longer has");
+            // The engine takes them on Linux and applies nothing: said here rather than dropped.
+            foreach (var (key, set) in new[] { ("cpu_count", s.Runtime.CpuCount is not null), ("cpu_percent", s.Runtime.CpuPercent is not null) })
+                if (set && version.Os != "windows")
+                    problems.Add($"service \"{s.Name}\": '{key}' is applied only by a Windows engine; this is {engine} on {version.Os} (use 'cpus' or deploy.resources.limits.cpus)");
         }
         if (problems.Count > 0) throw new EngineException(string.Join(Environment.NewLine, problems));
     }
@@ -56,6 +64,7 @@ public sealed partial class DockerEngine
                 : message.Contains("runtime", StringComparison.OrdinalIgnoreCase) && spec.Runtime.Runtime is not null ? "runtime"
                 : message.Contains("isolation", StringComparison.OrdinalIgnoreCase) && spec.Runtime.Isolation is not null ? "isolation"
                 : message.Contains("platform", StringComparison.OrdinalIgnoreCase) && spec.Runtime.Platform is not null ? "platform"
+                : message.Contains("storage-opt", StringComparison.OrdinalIgnoreCase) ? "storage_opt"
                 : null;
             if (key is null) throw;
             throw new EngineException($"{what}: service \"{spec.Service}\" '{key}': {message}", api);

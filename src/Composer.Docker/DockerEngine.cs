@@ -196,7 +196,15 @@ public sealed partial class DockerEngine : IEngine, IDisposable
 
     public async Task StartContainerAsync(string name, CancellationToken cancellationToken)
     {
-        await Call(() => _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken), $"start container {name}").ConfigureAwait(false);
+        try
+        {
+            await Call(() => _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken), $"start container {name}").ConfigureAwait(false);
+        }
+        catch (EngineException e) when (e.Message.Contains("could not select device driver", StringComparison.Ordinal))
+        {
+            // The engine checks device requests only at start: say which keys asked for them.
+            throw new EngineException($"{e.Message} ('gpus / deploy.resources.reservations.devices': this engine has no driver for the requested devices)", e.InnerException);
+        }
         await RunHooksAsync(name, "post_start", cancellationToken).ConfigureAwait(false);
     }
 
