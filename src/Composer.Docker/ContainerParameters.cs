@@ -43,6 +43,8 @@ internal static class ContainerParameters
             StopSignal = spec.StopSignal,
             StopTimeout = spec.StopTimeout,
             Healthcheck = Healthcheck(spec.Healthcheck),
+            Domainname = spec.Runtime.Domainname,
+            Platform = spec.Runtime.Platform,
             HostConfig = new HostConfig
             {
                 NetworkMode = spec.NetworkMode,
@@ -64,15 +66,16 @@ internal static class ContainerParameters
                 Tmpfs = spec.Tmpfs.IsEmpty ? null : spec.Tmpfs.ToDictionary(kv => kv.Key, kv => kv.Value),
                 ShmSize = spec.ShmSize ?? 0,
                 Memory = spec.MemLimit ?? 0,
-            },
+            }.WithRuntime(spec.Runtime),
             NetworkingConfig = spec.PrimaryNetwork is { } primary
-                ? new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [primary.NetworkName] = Endpoint(primary, spec.Links) } }
+                ? new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [primary.NetworkName] = Endpoint(primary, spec.Links, spec.Runtime.MacAddress) } }
                 : null,
         };
     }
 
-    public static EndpointSettings Endpoint(NetworkAttachment a, IReadOnlyList<string> links) => new()
+    public static EndpointSettings Endpoint(NetworkAttachment a, IReadOnlyList<string> links, string? macAddress = null) => new()
     {
+        MacAddress = macAddress,
         Aliases = [.. a.Aliases],
         Links = links.Count == 0 ? null : [.. links],
         IPAMConfig = a.Ipv4Address is null && a.Ipv6Address is null ? null : new EndpointIPAMConfig { IPv4Address = a.Ipv4Address, IPv6Address = a.Ipv6Address },

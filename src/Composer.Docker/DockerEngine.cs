@@ -144,7 +144,8 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         var parameters = ContainerParameters.From(spec);
-        var response = await Call(() => _client.Containers.CreateContainerAsync(parameters, cancellationToken), $"create container {spec.Name}").ConfigureAwait(false);
+        var response = await CreateAsync(spec, parameters, cancellationToken).ConfigureAwait(false);
+        _hooks[spec.Name] = spec.Labels.GetValueOrDefault(ServiceHooks.LabelName);
         // API 1.41 attaches one network at create; the others are connected before the container starts.
         foreach (var extra in spec.ExtraNetworks)
             await Call(() => _client.Networks.ConnectNetworkAsync(extra.NetworkName, new NetworkConnectParameters
@@ -162,14 +163,28 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         return response.ID;
     }
 
-    public Task StartContainerAsync(string name, CancellationToken cancellationToken) =>
-        Call(() => _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken), $"start container {name}");
+    public async Task StartContainerAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Call(() => _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken), $"start container {name}").ConfigureAwait(false);
+        }
+        catch (EngineException e) when (e.Message.Contains("could not select device driver", StringComparison.Ordinal))
+        {
+            // The engine checks device requests only at start: say which keys asked for them.
+            throw new EngineException($"{e.Message} ('gpus / deploy.resources.reservations.devices': this engine has no driver for the requested devices)", e.InnerException);
+        }
+        await RunHooksAsync(name, "post_start", cancellationToken).ConfigureAwait(false);
+    }
 
-    public Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken) =>
-        IgnoreNotFound(() => _client.Containers.StopContainerAsync(name, new ContainerStopParameters
+    public async Task StopContainerAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        await RunHooksAsync(name, "pre_stop", cancellationToken).ConfigureAwait(false);
+        await IgnoreNotFound(() => _client.Containers.StopContainerAsync(name, new ContainerStopParameters
         {
             WaitBeforeKillSeconds = timeout is { } t ? (uint)Math.Ceiling(t.TotalSeconds) : null,
-        }, cancellationToken), $"stop container {name}");
+        }, cancellationToken), $"stop container {name}").ConfigureAwait(false);
+    }
 
     public Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken) =>
         IgnoreNotFound(() => _client.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters

@@ -52,6 +52,8 @@ public sealed record ContainerSpec
     public ImmutableSortedDictionary<string, string> Tmpfs { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public long? ShmSize { get; init; }
     public long? MemLimit { get; init; }
+    /// <summary>Resources, namespaces, security, logging, devices, hooks (<see cref="ServiceRuntime"/>), mapped by the adapter.</summary>
+    public ServiceRuntime Runtime { get; init; } = ServiceRuntime.Empty;
     /// <summary>Files written into the container after create and before start (secrets and configs without a host file).</summary>
     public ImmutableArray<InjectedFile> Files { get; init; } = [];
     /// <summary>

@@ -9,6 +9,11 @@ public interface IContainerEngine : IEngine, IEventSource
 {
     /// <summary>Checks that an engine answers; the message says how to start one when none does.</summary>
     Task<string> PingAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Fails with every key of the selected services (all when none is named) that this engine cannot honour, naming
+    /// the key and the engine's version; <c>up</c> calls it before it builds or creates anything.
+    /// </summary>
+    Task CheckRequirementsAsync(Model.Project project, IReadOnlyCollection<string> services, CancellationToken cancellationToken);
     IAsyncEnumerable<LogLine> LogsAsync(string container, bool follow, string? tail, bool timestamps, CancellationToken cancellationToken);
     Task<ProcessTable> TopAsync(string container, CancellationToken cancellationToken);
     /// <summary>An image by reference or id; null when the engine does not have it.</summary>

@@ -18,8 +18,16 @@ public static class SchemaValidator
         using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream("compose.schema.json")
             ?? throw new InvalidOperationException("compose.schema.json is not embedded");
         using var reader = new StreamReader(stream);
-        return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+        return Parse(reader.ReadToEnd());
     });
+
+    /// <summary>
+    /// Reads a schema text as the loader does. The file is the compose-spec's schema as published (draft 2020-12,
+    /// definitions under "$defs"); NJsonSchema reads draft-07's "definitions", and every keyword the spec uses means the
+    /// same in both drafts.
+    /// </summary>
+    public static JsonSchema Parse(string text) => JsonSchema.FromJsonAsync(text.Replace("\"$defs\"", "\"definitions\"", StringComparison.Ordinal)
+        .Replace("\"#/$defs/", "\"#/definitions/", StringComparison.Ordinal)).GetAwaiter().GetResult();
 
     public static string SchemaText
     {
@@ -29,29 +37,6 @@ public static class SchemaValidator
             return new StreamReader(stream).ReadToEnd();
         }
     }
-
-    /// <summary>Keys that Compose accepts in a service but Composer does not implement yet: named, never ignored.</summary>
-    public static readonly IReadOnlySet<string> NotYetImplementedServiceKeys = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "cpu_count", "cpu_percent",
-        "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus", "cpuset", "credential_spec",
-        "develop", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "gpus", "group_add",
-        "ipc", "isolation", "label_file", "links_from", "logging", "mac_address", "mem_reservation",
-        "mem_swappiness", "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform",
-        "post_start", "pre_stop", "provider", "runtime", "security_opt", "storage_opt", "sysctls",
-        "use_api_socket", "userns_mode", "uts", "volume_driver",
-    };
-
-    public static readonly IReadOnlySet<string> NotYetImplementedTopLevelKeys = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "models",
-    };
-
-    /// <summary>Keys under <c>deploy</c> that Compose reads (outside Swarm) but Composer does not implement yet.</summary>
-    public static readonly IReadOnlySet<string> NotYetImplementedDeployKeys = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "endpoint_mode", "labels", "mode", "placement", "resources", "restart_policy", "rollback_config", "update_config",
-    };
 
     private sealed record Origin(YNode Node, string Path);
 
@@ -99,15 +84,6 @@ public static class SchemaValidator
                     at = entry.Key.Start;
                     parentPath = origin.Path;
                 }
-                var atService = parentPath.StartsWith("services.", StringComparison.Ordinal) && parentPath.Count(c => c == '.') == 1;
-                var atDeploy = parentPath.StartsWith("services.", StringComparison.Ordinal) && parentPath.EndsWith(".deploy", StringComparison.Ordinal) && parentPath.Count(c => c == '.') == 2;
-                if (atService && NotYetImplementedServiceKeys.Contains(key) || parentPath.Length == 0 && NotYetImplementedTopLevelKeys.Contains(key) ||
-                    atDeploy && NotYetImplementedDeployKeys.Contains(key))
-                {
-                    diagnostics.Error("schema.not-implemented",
-                        $"{Describe(parentPath)}: '{key}' is a Compose key that Composer does not implement yet", at);
-                    return;
-                }
                 var allowed = error.Schema?.ActualSchema.Properties.Keys ?? [];
                 var suggestion = Suggest(key, allowed);
                 var patternOnly = allowed.Count == 0;
@@ -148,6 +124,9 @@ public static class SchemaValidator
                 diagnostics.Error("schema.enum", $"{where} must be one of {values}; got '{(origin?.Node as YScalar)?.Value}'", at);
                 return;
             }
+            case ValidationErrorKind.PatternMismatch when Alternatives(error.Schema?.ActualSchema.Pattern) is { } choices:
+                diagnostics.Error("schema.enum", $"{where} must be one of {choices}; got '{(origin?.Node as YScalar)?.Value}'", at);
+                return;
             case ValidationErrorKind.PatternMismatch:
                 diagnostics.Error("schema.pattern", $"{where}: '{(origin?.Node as YScalar)?.Value ?? error.Property}' does not match the pattern {error.Schema?.ActualSchema.Pattern}", at);
                 return;
@@ -161,6 +140,19 @@ public static class SchemaValidator
                 diagnostics.Error("schema." + error.Kind, $"{where}: {error.Kind}", at);
                 return;
         }
+    }
+
+    /// <summary>
+    /// The spec writes some enumerations as a pattern of alternatives (pull_policy: <c>always|never|…|every_([0-9]+[wdhms])+</c>):
+    /// listed as choices, a regular expression among them shown as the form it accepts.
+    /// </summary>
+    private static string? Alternatives(string? pattern)
+    {
+        if (pattern is null || pattern.StartsWith('^') || !pattern.Contains('|')) return null;
+        var parts = pattern.Split('|');
+        if (!parts.Take(parts.Length - 1).All(p => p.All(c => char.IsAsciiLetterLower(c) || c == '_'))) return null;
+        return string.Join(", ", parts.Select(p => p.All(c => char.IsAsciiLetterLower(c) || c == '_') ? $"'{p}'"
+            : p.StartsWith("every_", StringComparison.Ordinal) ? "'every_<duration>' (like every_12h)" : p));
     }
 
     private static string Describe(string path) => path.Length == 0 ? "top level" : path;

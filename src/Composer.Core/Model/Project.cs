@@ -16,6 +16,8 @@ public sealed partial record Project
     public ImmutableSortedDictionary<string, FileObject> Configs { get; init; } = ImmutableSortedDictionary<string, FileObject>.Empty;
     /// <summary>Top-level <c>x-*</c> fields, as written (dictionaries, lists, scalars): Compose keeps them in its output.</summary>
     public ImmutableSortedDictionary<string, object?> Extensions { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
+    /// <summary>Top-level <c>models</c> (for Docker Model Runner), as written: kept for <c>config</c>; <c>up</c> names what runs them.</summary>
+    public ImmutableSortedDictionary<string, object?> Models { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
     /// <summary>Services that exist in the files but whose profiles are not enabled.</summary>
     public ImmutableSortedDictionary<string, Service> DisabledServices { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
 

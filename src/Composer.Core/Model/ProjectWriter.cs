@@ -39,6 +39,7 @@ public static class ProjectWriter
         if (secrets.Count > 0) root["secrets"] = secrets;
         var configs = project.Configs.Values.ToDictionary(v => v.Key, v => (object?)FileObject(v));
         if (configs.Count > 0) root["configs"] = configs;
+        if (!project.Models.IsEmpty) root["models"] = project.Models.ToDictionary(kv => kv.Key, kv => kv.Value);
         foreach (var (key, value) in project.Extensions) root[key] = value;
         return root;
     }
@@ -212,6 +213,7 @@ public static class ProjectWriter
         Put("configs", FileReferences(s.Configs));
         if (s.ShmSize is { } shm) o["shm_size"] = shm;
         if (s.MemLimit is { } mem) o["mem_limit"] = mem;
+        foreach (var (key, value) in RuntimeKeys.Entries(s)) o[key] = value;
         if (!s.Extensions.IsEmpty) o["x-composer"] = s.Extensions.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
         foreach (var (key, value) in s.ExtensionFields) o[key] = value;
         // Keys in the order Compose prints a service (compose-go's ServiceConfig), x-* fields last in name order.

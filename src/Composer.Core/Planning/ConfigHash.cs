@@ -89,9 +89,25 @@ public static class ConfigHash
         Put("configs", Arr(s.Configs.Select(r => $"{r.Source}:{r.MountPath(false)}:{r.Uid}:{r.Gid}:{r.Mode}")));
         Put("shm_size", s.ShmSize is { } shm ? (JsonNode)shm : null);
         Put("mem_limit", s.MemLimit is { } mem ? (JsonNode)mem : null);
+        foreach (var (key, value) in RuntimeKeys.Entries(s)) Put(key, Node(value));
         Put("tmpfs_sizes", Arr(s.Volumes.Where(m => m.TmpfsSize is not null).Select(m => $"{m.Target}:{m.TmpfsSize}")));
         return new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, kv.Value))).ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
+
+    /// <summary>A plain value tree (see <see cref="RuntimeKeys"/>) as JSON, map keys sorted.</summary>
+    private static JsonNode? Node(object? value) => value switch
+    {
+        null => null,
+        string str => JsonValue.Create(str),
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        int i => JsonValue.Create(i),
+        double d => JsonValue.Create(d),
+        System.Collections.IDictionary map => new JsonObject(map.Keys.Cast<string>().Order(StringComparer.Ordinal)
+            .Select(k => KeyValuePair.Create(k, Node(map[k])))),
+        System.Collections.IEnumerable list => new JsonArray([.. list.Cast<object?>().Select(Node)]),
+        _ => JsonValue.Create(value.ToString()),
+    };
 
     private static JsonObject NetworkForm(ServiceNetwork n)
     {

@@ -25,6 +25,7 @@ public static partial class ContainerSpecBuilder
         labels[ComposeLabels.Composer] = ComposerVersion;
         labels[ComposeLabels.DependsOn] = DependsOnLabel.Format(service);
         if (imageId is not null) labels[ComposeLabels.Image] = imageId;
+        if (ServiceHooks.Label(service.Runtime) is { } hooks) labels[ServiceHooks.LabelName] = hooks;
 
         // Networks: the highest priority first (then by name) is attached at create; the rest are connected before start.
         var attachments = service.Networks
@@ -59,7 +60,8 @@ public static partial class ContainerSpecBuilder
             Ports = service.Ports,
             Mounts = [.. service.Volumes.Select(m => m.Type == MountType.Volume && m.Source is not null
                 ? m with { Source = project.Volumes[m.Source].Name } : m),
-                .. FileMounts(service.Secrets, project.Secrets, secret: true), .. FileMounts(service.Configs, project.Configs, secret: false)],
+                .. FileMounts(service.Secrets, project.Secrets, secret: true), .. FileMounts(service.Configs, project.Configs, secret: false),
+                .. ApiSocketMount(service)],
             VolumesFrom = [.. service.VolumesFrom.Select(v => VolumesFromContainer(project, v))],
             PrimaryNetwork = attachments.FirstOrDefault(),
             ExtraNetworks = [.. attachments.Skip(1)],
@@ -68,7 +70,7 @@ public static partial class ContainerSpecBuilder
                      .. service.ExternalLinks.Select(l => l.Contains(':') ? l : $"{l}:{l}")],
             ExtraHosts = [.. service.ExtraHosts.Select(h => $"{h.Host}:{h.Address}")],
             Dns = service.Dns,
-            RestartPolicy = service.Restart,
+            RestartPolicy = service.Runtime.EffectiveRestart(service.Restart),
             Healthcheck = service.Healthcheck,
             Hostname = service.Hostname,
             WorkingDir = service.WorkingDir,
@@ -85,11 +87,17 @@ public static partial class ContainerSpecBuilder
             Ulimits = service.Ulimits,
             Tmpfs = service.Tmpfs.ToImmutableSortedDictionary(t => t.Split(':', 2)[0], t => t.Contains(':') ? t.Split(':', 2)[1] : "", StringComparer.Ordinal),
             ShmSize = service.ShmSize,
-            MemLimit = service.MemLimit,
+            MemLimit = service.Runtime.EffectiveMemory(service.MemLimit),
+            Runtime = service.Runtime,
             Files = [.. InjectedFiles(service.Secrets, project.Secrets, secret: true), .. InjectedFiles(service.Configs, project.Configs, secret: false)],
             LinkTargets = LinkTargetsOf(project, service),
         };
     }
+
+    /// <summary>use_api_socket: the engine's socket at the path containers expect, as Compose binds it.</summary>
+    private static IEnumerable<Mount> ApiSocketMount(Service service) => service.Runtime.UseApiSocket
+        ? [new Mount(MountType.Bind, "/var/run/docker.sock", "/var/run/docker.sock") { CreateHostPath = false }]
+        : [];
 
     /// <summary>Secrets and configs backed by a host file are read-only bind mounts of that file, as Compose mounts them.</summary>
     private static IEnumerable<Mount> FileMounts(ImmutableArray<FileReference> refs, ImmutableSortedDictionary<string, FileObject> objects, bool secret) =>

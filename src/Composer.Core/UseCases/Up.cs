@@ -31,6 +31,8 @@ public sealed partial class ComposeActions
     {
         var project = request.Project;
         var options = request.Options;
+        // Keys this engine cannot honour are named before anything is built or created.
+        await engine.CheckRequirementsAsync(project, options.Services, cancellationToken).ConfigureAwait(false);
         var done = await LockedAsync(project.Name, cancellationToken, async () =>
         {
             var observed = await engine.ObserveAsync(Observation.For(project), cancellationToken).ConfigureAwait(false);
@@ -79,11 +81,13 @@ public sealed partial class ComposeActions
     {
         var observed = await engine.ObserveAsync(new ObserveRequest(project.Name) { IncludeOneOff = false }, CancellationToken.None).ConfigureAwait(false);
         var containers = observed.Containers.Where(c => project.Services.ContainsKey(c.Service)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-        output.Info($"Attaching to {string.Join(", ", containers.Select(c => c.Name))}");
-        var writer = output.Logs(containers);
+        // attach: false keeps a service's output out of the attached view; it still runs and stops with the rest.
+        var attached = containers.Where(c => project.Services[c.Service].Runtime.Attach != false).ToList();
+        output.Info($"Attaching to {string.Join(", ", attached.Select(c => c.Name))}");
+        var writer = output.Logs(attached);
         try
         {
-            await foreach (var line in MergeLogs(containers, follow: true, tail: "all", timestamps: false, cancellationToken).ConfigureAwait(false))
+            await foreach (var line in MergeLogs(attached, follow: true, tail: "all", timestamps: false, cancellationToken).ConfigureAwait(false))
                 writer.Write(line);
             return UpOutcome.Succeeded;
         }

@@ -200,6 +200,7 @@ public sealed class FakeEngine : IContainerEngine
     public long RunExitCode { get; set; }
 
     public Task<string> PingAsync(CancellationToken ct) => Task.FromResult("fake");
+    public Task CheckRequirementsAsync(Project project, IReadOnlyCollection<string> services, CancellationToken ct) => Task.CompletedTask;
 
     public async IAsyncEnumerable<LogLine> LogsAsync(string container, bool follow, string? tail, bool timestamps, [EnumeratorCancellation] CancellationToken ct)
     {
