@@ -1,4 +1,3 @@
-using Composer.Core.Loading;
 
 namespace Composer.Core.Model;
 
