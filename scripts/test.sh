@@ -10,6 +10,9 @@ bash scripts/images.sh || exit 1
 # The integration tests run the command as users get it: published NativeAOT (see ComposerBinary in the tests).
 bash scripts/publish.sh || exit 1
 export COMPOSER_BINARY=$PWD/artifacts/composer/composer
+# The .NET tool package, which ToolPackageTests installs (the tarball is the binary just published).
+bash scripts/pack.sh --no-native || exit 1
+export COMPOSER_PACKAGES=$PWD/artifacts/packages
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
