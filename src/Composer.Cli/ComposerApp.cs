@@ -48,6 +48,7 @@ public static class ComposerApp
         root.Add(BuildCommand.Create(global));
         root.Add(PullCommand.Create(global));
         CompletionCommand.AddTo(root, global);
+        root.Add(DashboardCommand.Create(global));
 
         var parse = root.Parse(CommandArgs.Separate(args));
         if (parse.Errors.Count > 0)

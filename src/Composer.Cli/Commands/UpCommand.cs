@@ -24,9 +24,10 @@ internal static class UpCommand
         var noBuild = new Option<bool>("--no-build") { Description = "Don't build an image, even if it's missing" };
         var wait = new Option<bool>("--wait") { Description = "Wait for services to be running|healthy. Implies detached mode." };
         var waitTimeout = new Option<int?>("--wait-timeout") { Description = "Maximum duration in seconds to wait for the project to be running|healthy" };
+        var dashboard = new Option<bool>("--dashboard") { Description = "After converging, show the project in a local web page until Ctrl-C (see `composer dashboard`); with --watch, its incidents too" };
         var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("up", "Create and start containers");
-        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, wait, waitTimeout, build, noBuild, watch }) command.Add(o);
+        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, noStart, removeOrphans, timeout, scale, wait, waitTimeout, build, noBuild, watch, dashboard }) command.Add(o);
         command.Add(services);
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
@@ -70,6 +71,7 @@ internal static class UpCommand
                 exit = await WaitAsync(project, options, engine, global, parse, parse.GetValue(waitTimeout), ct);
                 if (exit != ExitCodes.Ok || !parse.GetValue(watch)) return exit;
             }
+            if (exit == ExitCodes.Ok && parse.GetValue(dashboard)) return await DashboardCommand.ServeAfterUpAsync(engine, project, parse.GetValue(watch), global.ParallelLimit(parse), ct);
             if (exit == ExitCodes.Ok && parse.GetValue(watch)) return await WatchCommand.RunAsync(engine, project, json: false, global.ParallelLimit(parse), ct);
             if (exit != ExitCodes.Ok || parse.GetValue(detach) || options.NoStart) return exit;
             return await Attached.FollowAsync(engine, project, options.Timeout, ct);

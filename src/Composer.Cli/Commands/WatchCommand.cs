@@ -24,7 +24,7 @@ internal static class WatchCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(DockerEngine engine, Project project, bool json, int parallelism, CancellationToken ct)
+    public static async Task<int> RunAsync(DockerEngine engine, Project project, bool json, int parallelism, CancellationToken ct, IWatchOutput? alsoTo = null)
     {
         // Two watchers on one project would repair the same incident twice.
         using var watching = ProjectLock.TryAcquire(project.Name + ".watch");
@@ -33,7 +33,8 @@ internal static class WatchCommand
             Console.Error.WriteLine($"Error: another composer is already watching project \"{project.Name}\" ({ProjectLock.PathFor(project.Name + ".watch")})");
             return ExitCodes.Failure;
         }
-        var output = new WatchOutput(Console.Out, json, project.Name);
+        IWatchOutput output = new WatchOutput(Console.Out, json, project.Name);
+        if (alsoTo is not null) output = new TeeWatchOutput(output, alsoTo);
         output.Info($"watching project {project.Name}; Ctrl-C stops watching and leaves the containers running");
         var options = new SupervisorOptions
         {
