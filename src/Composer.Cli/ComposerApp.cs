@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Composer.Cli.Commands;
 using Composer.Core.Diagnostics;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Planning;
 
 namespace Composer.Cli;
@@ -40,7 +40,7 @@ public static class ComposerApp
         root.Add(RunCommand.Create(global));
         root.Add(PortCommand.Create(global));
         root.Add(TopCommand.Create(global));
-        root.Add(LsCommand.Create());
+        root.Add(LsCommand.Create(global));
         root.Add(EventsCommand.Create(global));
         root.Add(ImagesCommand.Create(global));
         root.Add(PlanCommand.Create(global));

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Composer.Core.Loading;
 using Composer.Core.Model;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli;
 
@@ -72,17 +72,24 @@ public sealed class GlobalOptions
         return (project.Name, project);
     }
 
+    /// <summary><see cref="ResolveProject"/> as the use cases take it: loaded (and its warnings printed) once per command.</summary>
+    public ProjectTarget ResolveTarget(ParseResult parse, IEnumerable<string>? services = null)
+    {
+        var (name, project) = ResolveProject(parse);
+        if (project is not null) RequireServices(project, services ?? []);
+        return new ProjectTarget(name, project);
+    }
+
+    /// <summary>Services named on the command line must be the file's: exit 2 otherwise.</summary>
+    public static void RequireServices(Project project, IEnumerable<string> services)
+    {
+        foreach (var s in services.Where(s => !project.Services.ContainsKey(s))) throw new UsageException($"no such service: {s}");
+    }
+
     public int ParallelLimit(ParseResult parse)
     {
         var value = parse.GetValue(Parallel);
         if (value is null && int.TryParse(System.Environment.GetEnvironmentVariable("COMPOSE_PARALLEL_LIMIT"), out var env)) value = env;
         return value is null or < 0 ? 0 : value.Value;
-    }
-
-    public static async Task<DockerEngine> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var engine = DockerEngine.Connect();
-        await engine.PingAsync(cancellationToken).ConfigureAwait(false);
-        return engine;
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Composer.Docker;
+using Composer.Core.Engine;
 using Microsoft.Win32.SafeHandles;
 
 namespace Composer.Cli;

@@ -50,9 +50,3 @@ public sealed class DashboardIncidents : IWatchOutput
         return channel.Reader;
     }
 }
-
-/// <summary>A container's output lines, following; the Docker adapter's logs behind a port of the dashboard's own.</summary>
-public interface ILogSource
-{
-    IAsyncEnumerable<string> FollowAsync(string container, string tail, CancellationToken cancellationToken);
-}

@@ -3,11 +3,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Graph;
 using Composer.Core.Model;
-using Composer.Core.Planning;
 using Composer.Core.Supervision;
+using Composer.Core.UseCases;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,8 +23,6 @@ public sealed record DashboardSettings
     /// <summary>Null: Aspire's 18888, or any free port when that one is taken.</summary>
     public int? Port { get; init; }
     public int Parallelism { get; init; }
-    /// <summary>Held around every action, as around every command that changes the project.</summary>
-    public Func<CancellationToken, Task<IDisposable>>? ChangeGate { get; init; }
     /// <summary>What a watch in another process recorded for a service (restarts, crash-looping), when this one saw nothing.</summary>
     public Func<string, (int Restarts, bool CrashLooping)?>? RecordedWatchState { get; init; }
 }
@@ -49,12 +47,12 @@ public sealed class DashboardServer : IAsyncDisposable
         Url = $"http://127.0.0.1:{port}/?token={token}";
     }
 
-    public static async Task<DashboardServer> StartAsync(Project project, IEngine engine, IEventSource events, ILogSource logs,
+    public static async Task<DashboardServer> StartAsync(Project project, IContainerEngine engine, IProjectLocks locks,
         DashboardIncidents incidents, DashboardSettings settings, CancellationToken cancellationToken)
     {
         var token = RandomToken();
         var csrf = RandomToken();
-        var api = new DashboardApi(project, engine, events, logs, incidents, settings);
+        var api = new DashboardApi(project, engine, locks, incidents, settings);
         try
         {
             return await StartOnAsync(settings.Port ?? DefaultPort, api, token, csrf, cancellationToken).ConfigureAwait(false);
@@ -150,7 +148,7 @@ public sealed class DashboardServer : IAsyncDisposable
 }
 
 /// <summary>The routes: the page, the JSON a script can read, the event streams and the actions.</summary>
-internal sealed class DashboardApi(Project project, IEngine engine, IEventSource events, ILogSource logs, DashboardIncidents incidents, DashboardSettings settings)
+internal sealed class DashboardApi(Project project, IContainerEngine engine, IProjectLocks locks, DashboardIncidents incidents, DashboardSettings settings)
 {
     private readonly DependencyGraph _graph = DependencyGraph.Build(project);
 
@@ -240,18 +238,10 @@ internal sealed class DashboardApi(Project project, IEngine engine, IEventSource
             }).ToList(),
             ["edges"] = _graph.Edges.Select(e => new Dictionary<string, object?>
             {
-                ["from"] = e.From, ["to"] = e.To, ["kind"] = Kind(e.Kind),
+                ["from"] = e.From, ["to"] = e.To, ["kind"] = e.Kind.Text(),
             }).ToList(),
         }).ConfigureAwait(false);
     }
-
-    private static string Kind(EdgeKind kind) => kind switch
-    {
-        EdgeKind.Link => "links",
-        EdgeKind.NetworkMode => "network_mode",
-        EdgeKind.VolumesFrom => "volumes_from",
-        _ => "depends_on",
-    };
 
     public Task IncidentsAsync(HttpContext context) =>
         WriteJsonAsync(context, incidents.Snapshot().Select(i => Incident(i.Time, i.Report)).ToList());
@@ -280,7 +270,7 @@ internal sealed class DashboardApi(Project project, IEngine engine, IEventSource
             {
                 try
                 {
-                    await foreach (var e in events.StreamAsync(project.Name, DateTimeOffset.UtcNow, ct).ConfigureAwait(false))
+                    await foreach (var e in engine.StreamAsync(project.Name, DateTimeOffset.UtcNow, ct).ConfigureAwait(false))
                     {
                         if (e.IsOneOff) continue;
                         output.Writer.TryWrite(Sse("container", new Dictionary<string, object?>
@@ -325,8 +315,8 @@ internal sealed class DashboardApi(Project project, IEngine engine, IEventSource
                 {
                     try
                     {
-                        await foreach (var line in logs.FollowAsync(container, tail, ct).ConfigureAwait(false))
-                            output.Writer.TryWrite(Sse("log", new Dictionary<string, object?> { ["service"] = service, ["container"] = container, ["line"] = line }));
+                        await foreach (var line in engine.LogsAsync(container, follow: true, tail, timestamps: false, ct).ConfigureAwait(false))
+                            output.Writer.TryWrite(Sse("log", new Dictionary<string, object?> { ["service"] = service, ["container"] = container, ["line"] = line.Text }));
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -343,7 +333,7 @@ internal sealed class DashboardApi(Project project, IEngine engine, IEventSource
             {
                 try
                 {
-                    await foreach (var e in events.StreamAsync(project.Name, DateTimeOffset.UtcNow, ct).ConfigureAwait(false))
+                    await foreach (var e in engine.StreamAsync(project.Name, DateTimeOffset.UtcNow, ct).ConfigureAwait(false))
                         if (e.Action == "start" && !e.IsOneOff) Follow(e.ContainerId, e.ContainerName, e.Service);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -358,7 +348,10 @@ internal sealed class DashboardApi(Project project, IEngine engine, IEventSource
         await Quietly(all).ConfigureAwait(false);
     }
 
-    /// <summary>POST /api/services/{service}/{restart|stop|start}: the commands' own plans, on every replica of the service.</summary>
+    /// <summary>
+    /// POST /api/services/{service}/{restart|stop|start}: the use cases of <c>composer restart|stop|start SERVICE</c>
+    /// (same plans, same project lock); their errors come back in the answer.
+    /// </summary>
     public async Task ActAsync(HttpContext context)
     {
         var service = context.Request.RouteValues["service"] as string ?? "";
@@ -370,20 +363,20 @@ internal sealed class DashboardApi(Project project, IEngine engine, IEventSource
             return;
         }
         var ct = context.RequestAborted;
-        using var gate = settings.ChangeGate is null ? null : await settings.ChangeGate(ct).ConfigureAwait(false);
-        var observed = await ObserveAsync(ct).ConfigureAwait(false);
-        var plan = action switch
+        var answer = new CollectedOutput();
+        // Not disposed: disposing the use cases would dispose the engine the dashboard goes on using.
+        var actions = new ComposeActions(engine, answer, locks, settings.Parallelism);
+        var target = ProjectTarget.Of(project);
+        var ok = action switch
         {
-            "restart" => CommandPlanner.PlanRestart(observed, [service], null),
-            "stop" => CommandPlanner.PlanStop(observed, [service], null),
-            _ => CommandPlanner.PlanStart(observed, [service]),
+            "restart" => await actions.RestartAsync(new StopRequest(target, [service], null), ct).ConfigureAwait(false),
+            "stop" => await actions.StopAsync(new StopRequest(target, [service], null), ct).ConfigureAwait(false),
+            _ => await actions.StartAsync(new ServicesRequest(target, [service]), ct).ConfigureAwait(false),
         };
-        var result = await new PlanExecutor(engine, NullProgressSink.Instance, settings.Parallelism).ExecuteAsync(plan, ct).ConfigureAwait(false);
-        if (!result.Succeeded) context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        if (!ok) context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         await WriteJsonAsync(context, new Dictionary<string, object?>
         {
-            ["service"] = service, ["action"] = action, ["ok"] = result.Succeeded,
-            ["errors"] = result.Failures.Select(f => f.Error.Message).ToList(),
+            ["service"] = service, ["action"] = action, ["ok"] = ok, ["errors"] = answer.Errors, ["warnings"] = answer.Warnings,
         }).ConfigureAwait(false);
     }
 
@@ -423,4 +416,19 @@ internal sealed class DashboardApi(Project project, IEngine engine, IEventSource
     {
         try { await Task.WhenAll(tasks).ConfigureAwait(false); } catch (Exception) { /* cancelled with the request */ }
     }
+}
+
+/// <summary>What a use case says while it serves one of the page's actions: kept for the HTTP answer, no console.</summary>
+internal sealed class CollectedOutput : IUseCaseOutput, IProgressScope
+{
+    public List<string> Errors { get; } = [];
+    public List<string> Warnings { get; } = [];
+    public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
+    public void Error(string message) { lock (Errors) Errors.Add(message); }
+    public void Info(string message) { }
+    public IProgressScope BeginProgress(bool quiet = false) => this;
+    public void Report(Core.Execution.OperationProgress progress) { }
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ILogWriter Logs(IReadOnlyList<ObservedContainer> containers) => throw new NotSupportedException("the dashboard's actions attach to no output");
+    public IWatchOutput Watch(string project) => throw new NotSupportedException("the dashboard's actions do not watch");
 }

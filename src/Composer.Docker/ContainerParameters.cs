@@ -1,9 +1,9 @@
+using Composer.Core.Engine;
 using Composer.Core.Model;
-using Composer.Core.Planning;
 using Docker.DotNet.Models;
-using ContainerSpec = Composer.Core.Planning.ContainerSpec;
-using NetworkSpec = Composer.Core.Planning.NetworkSpec;
-using NetworkAttachment = Composer.Core.Planning.NetworkAttachment;
+using ContainerSpec = Composer.Core.Engine.ContainerSpec;
+using NetworkSpec = Composer.Core.Engine.NetworkSpec;
+using NetworkAttachment = Composer.Core.Engine.NetworkAttachment;
 using CoreMount = Composer.Core.Model.Mount;
 using EngineMount = Docker.DotNet.Models.Mount;
 using EnginePortBinding = Docker.DotNet.Models.PortBinding;

@@ -1,4 +1,4 @@
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Model;
 using Docker.DotNet.Models;
 

@@ -1,16 +1,11 @@
 using System.Collections.Immutable;
 using System.Text;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Model;
-using Composer.Core.Planning;
-using Docker.DotNet;
 using Docker.DotNet.Models;
+using Docker.DotNet;
 
 namespace Composer.Docker;
-
-public sealed record ProcessTable(IReadOnlyList<string> Titles, IReadOnlyList<IReadOnlyList<string>> Processes);
-
-public sealed record ImageSummary(string Id, IReadOnlyList<string> Tags, long Size, DateTimeOffset Created);
 
 /// <summary>What the everyday commands need beyond the reconciler: kill, restart, exec, top, one-off runs, listings.</summary>
 public sealed partial class DockerEngine
@@ -38,9 +33,6 @@ public sealed partial class DockerEngine
             }
         }
     }
-
-    /// <summary>repository and tag (or digest) of an image reference; "latest" when none is given.</summary>
-    public static (string Repository, string Tag) ParseReference(string image) => SplitImage(image);
 
     public Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken) =>
         IgnoreNotFound(() => _client.Containers.KillContainerAsync(name, new ContainerKillParameters { Signal = signal }, cancellationToken), $"kill container {name}");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
+using Composer.Core.Planning;
 using Composer.Core.Model;
 using Docker.DotNet;
 

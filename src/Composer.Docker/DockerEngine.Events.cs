@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Composer.Core.Engine;
 using Composer.Core.Model;
-using Composer.Core.Supervision;
 using Docker.DotNet.Models;
 
 namespace Composer.Docker;

@@ -1,41 +1,8 @@
-using Composer.Core.Execution;
-using Docker.DotNet;
+using Composer.Core.Engine;
 using Docker.DotNet.Models;
+using Docker.DotNet;
 
 namespace Composer.Docker;
-
-/// <summary>A command to run in a running container (<c>exec</c>).</summary>
-public sealed record ExecRequest(IReadOnlyList<string> Command)
-{
-    /// <summary><c>KEY=VALUE</c>.</summary>
-    public IReadOnlyList<string> Environment { get; init; } = [];
-    public string? WorkingDir { get; init; }
-    public string? User { get; init; }
-    public bool Privileged { get; init; }
-    public bool Tty { get; init; }
-    /// <summary>Start it and return at once, attaching nothing.</summary>
-    public bool Detach { get; init; }
-}
-
-/// <summary>The size of composer's own terminal, which a process's TTY follows.</summary>
-public interface ITerminalSize
-{
-    /// <summary>Columns and rows; null when unknown.</summary>
-    (int Width, int Height)? Size { get; }
-    event Action? Changed;
-}
-
-/// <summary>Composer's side of a process's streams.</summary>
-public sealed class ProcessStreams
-{
-    /// <summary>Forwarded to the process until it ends, then the process's stdin is closed; null: stdin not attached.</summary>
-    public Stream? Stdin { get; init; }
-    public required Stream Stdout { get; init; }
-    /// <summary>Unused with a TTY: the terminal merges the process's output into one stream.</summary>
-    public required Stream Stderr { get; init; }
-    /// <summary>With a TTY: the terminal whose size the process's TTY takes, now and on every change.</summary>
-    public ITerminalSize? Terminal { get; init; }
-}
 
 /// <summary>exec and run with their streams attached: stdin forwarded, output demultiplexed (raw with a TTY), TTY resized.</summary>
 public sealed partial class DockerEngine

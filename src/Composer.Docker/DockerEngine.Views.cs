@@ -1,14 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Composer.Core.Engine;
 using Docker.DotNet.Models;
 
 namespace Composer.Docker;
 
-public enum LogStream { Stdout, Stderr }
-
-public sealed record LogLine(string Container, LogStream Stream, string Text);
-
-/// <summary>Read-only views the commands show (logs); Core never needs them, so they are not part of IEngine.</summary>
+/// <summary>The logs the commands show (<see cref="IContainerEngine"/>).</summary>
 public sealed partial class DockerEngine
 {
     public async IAsyncEnumerable<LogLine> LogsAsync(string container, bool follow, string? tail, bool timestamps,

@@ -2,14 +2,14 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Threading.Channels;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Model;
 using Composer.Core.Planning;
-using Docker.DotNet;
 using Docker.DotNet.Models;
-using ContainerSpec = Composer.Core.Planning.ContainerSpec;
-using NetworkSpec = Composer.Core.Planning.NetworkSpec;
-using NetworkAttachment = Composer.Core.Planning.NetworkAttachment;
+using Docker.DotNet;
+using ContainerSpec = Composer.Core.Engine.ContainerSpec;
+using NetworkSpec = Composer.Core.Engine.NetworkSpec;
+using NetworkAttachment = Composer.Core.Engine.NetworkAttachment;
 
 namespace Composer.Docker;
 
@@ -17,7 +17,7 @@ namespace Composer.Docker;
 /// <see cref="IEngine"/> over the Docker Engine API (Docker.DotNet.Enhanced). This is the only type that knows
 /// Docker.DotNet: it maps the planner's specs to create parameters and the engine's answers back to Core records.
 /// </summary>
-public sealed partial class DockerEngine : IEngine, IDisposable
+public sealed partial class DockerEngine : IContainerEngine, IDisposable
 {
     private readonly DockerClient _client;
 
@@ -134,13 +134,7 @@ public sealed partial class DockerEngine : IEngine, IDisposable
             throw new ImageNotFoundException(image, "the pull finished but the image is not there");
     }
 
-    internal static (string Repo, string Tag) SplitImage(string image)
-    {
-        var at = image.IndexOf('@');
-        if (at >= 0) return (image[..at], image[(at + 1)..]);
-        var colon = image.LastIndexOf(':');
-        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-    }
+    internal static (string Repo, string Tag) SplitImage(string image) => ImageReference.Split(image);
 
     public Task CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken) => Call(() => _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
     {
@@ -237,36 +231,13 @@ public sealed partial class DockerEngine : IEngine, IDisposable
         }
     }
 
-    /// <summary>True when met; throws when it can never be met; false to keep waiting. Messages are Compose's.</summary>
+    /// <summary>Compose's condition policy over what the engine reports of the container.</summary>
     private static bool ConditionMet(string name, string condition, ContainerInspectResponse c)
     {
         var state = c.State ?? throw new EngineException($"container {name} has no state");
-        var exited = state.Status is "exited" or "dead";
         var service = c.Config?.Labels is { } labels && labels.TryGetValue(ComposeLabels.Service, out var s) ? s : name;
         var hasHealthcheck = state.Health is not null && c.Config?.Healthcheck?.Test is not ["NONE"];
-        switch (condition)
-        {
-            case DependencyCondition.Started:
-                return state.Running || exited;
-            case DependencyCondition.CompletedSuccessfully:
-                if (!exited) return false;
-                if (state.ExitCode == 0) return true;
-                throw new ConditionFailedException(name, condition, $"service \"{service}\" didn't complete successfully: exit {state.ExitCode}", (int)state.ExitCode);
-            case DependencyCondition.Healthy:
-                if (!hasHealthcheck)
-                    throw new ConditionFailedException(name, condition, $"dependency failed to start: container {name} has no healthcheck configured");
-                if (state.Health!.Status == "healthy") return true;
-                if (state.Health.Status == "unhealthy") throw new ConditionFailedException(name, condition, $"dependency failed to start: container {name} is unhealthy");
-                if (exited) throw new ConditionFailedException(name, condition, $"dependency failed to start: container {name} exited ({state.ExitCode})", (int)state.ExitCode);
-                return false;
-            case WaitConditions.RunningOrHealthy:
-                if (exited) throw new ConditionFailedException(name, condition, $"container {name} exited ({state.ExitCode})", (int)state.ExitCode);
-                if (!hasHealthcheck) return state.Running;
-                if (state.Health!.Status == "unhealthy") throw new ConditionFailedException(name, condition, $"container {name} is unhealthy");
-                return state.Health.Status == "healthy";
-            default:
-                throw new EngineException($"unknown condition {condition}");
-        }
+        return ConditionPolicy.IsMet(condition, new ContainerConditionState(name, service, state.Status ?? "", state.Running, state.ExitCode, hasHealthcheck ? state.Health!.Status ?? "starting" : null));
     }
 
     /// <summary>The engine's event stream as a channel; the subscription ends with the token.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Composer.Core.Planning;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -14,11 +15,9 @@ internal static class BuildCommand
         {
             var selected = parse.GetValue(services) ?? [];
             var project = global.LoadProject(parse, selected);
-            foreach (var s in selected.Where(s => !project.Services.ContainsKey(s))) throw new UsageException($"no such service: {s}");
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var plan = BuildPlanner.PlanBuild(project, selected, noDeps: true, onlyMissing: false, new Dictionary<string, string?>());
-            if (plan.IsEmpty) Console.Error.WriteLine("No service has a build section: nothing to build");
-            return await PlanRunner.RunAsync(plan, engine, global, parse, ct);
+            GlobalOptions.RequireServices(project, selected);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            return Lifecycle.Exit(await actions.BuildAsync(new ServicesRequest(ProjectTarget.Of(project), selected), ct));
         }));
         return command;
     }

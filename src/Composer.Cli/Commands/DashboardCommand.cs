@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using Composer.Core.Engine;
 using Composer.Core.Model;
 using Composer.Core.Supervision;
+using Composer.Core.UseCases;
 using Composer.Dashboard;
-using Composer.Docker;
 
 namespace Composer.Cli.Commands;
 
@@ -22,7 +22,8 @@ internal static class DashboardCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var project = global.LoadProject(parse);
-            using var engine = await GlobalOptions.ConnectAsync(ct);
+            var engine = await CompositionRoot.ConnectEngineAsync(ct);
+            using var disposeEngine = engine as IDisposable;
             await using var server = await StartAsync(engine, project, new DashboardIncidents(), parse.GetValue(port), parse.GetValue(noBrowser), global.ParallelLimit(parse), ct);
             await server.RunAsync(ct);
             return ExitCodes.Ok;
@@ -30,24 +31,34 @@ internal static class DashboardCommand
         return command;
     }
 
-    /// <summary><c>up --dashboard</c> (with <c>--watch</c>, both): serves until Ctrl-C; the Supervisor's incidents reach the page.</summary>
-    public static async Task<int> ServeAfterUpAsync(DockerEngine engine, Project project, bool watch, int parallelism, CancellationToken ct)
+    /// <summary>
+    /// <c>up --dashboard</c>: converge detached, then serve the page until Ctrl-C; with <c>--watch</c>, watch too, its
+    /// incidents reaching the page (the Supervisor's output goes to the console and to the dashboard).
+    /// </summary>
+    public static async Task<int> UpThenServeAsync(GlobalOptions global, ParseResult parse, UpRequest request, CancellationToken ct)
     {
         var incidents = new DashboardIncidents();
-        await using var server = await StartAsync(engine, project, incidents, port: null, noBrowser: false, parallelism, ct);
-        if (watch) return await WatchCommand.RunAsync(engine, project, json: false, parallelism, ct, alsoTo: incidents);
-        await server.RunAsync(ct);
-        return ExitCodes.Ok;
+        var engine = await CompositionRoot.ConnectEngineAsync(ct);
+        using var actions = new ComposeActions(engine, new AlsoToDashboard(CompositionRoot.Output(global, parse), incidents), CompositionRoot.Locks, global.ParallelLimit(parse));
+        var converged = await actions.UpAsync(request with { Watch = false, Attach = false }, ct);
+        if (converged != UpOutcome.Succeeded) return UpCommand.Exit(converged);
+        await using var server = await StartAsync(engine, request.Project, incidents, port: null, noBrowser: false, global.ParallelLimit(parse), ct);
+        if (!request.Watch)
+        {
+            await server.RunAsync(ct);
+            return ExitCodes.Ok;
+        }
+        using var backstop = WatchCommand.Backstop(ct);
+        return Lifecycle.Exit(await actions.WatchAsync(new WatchRequest(request.Project), ct));
     }
 
     /// <summary>Starts the page's server and prints its URL (opening a browser where there is a desktop and it is not declined).</summary>
-    public static async Task<DashboardServer> StartAsync(DockerEngine engine, Project project, DashboardIncidents incidents, int? port, bool noBrowser, int parallelism, CancellationToken ct)
+    private static async Task<DashboardServer> StartAsync(IContainerEngine engine, Project project, DashboardIncidents incidents, int? port, bool noBrowser, int parallelism, CancellationToken ct)
     {
-        var server = await DashboardServer.StartAsync(project, engine, engine, new DockerLogSource(engine), incidents, new DashboardSettings
+        var server = await DashboardServer.StartAsync(project, engine, CompositionRoot.Locks, incidents, new DashboardSettings
         {
             Port = port,
             Parallelism = parallelism,
-            ChangeGate = async token => await ProjectLock.AcquireAsync(project.Name, token),
             RecordedWatchState = service => Output.WatchStateFile.Read(project.Name).TryGetValue(service, out var s) ? (s.Restarts, s.CrashLooping) : null,
         }, ct);
         Console.Out.WriteLine($"Composer dashboard for project {project.Name}: {server.Url}");
@@ -67,19 +78,19 @@ internal static class DashboardCommand
     }
 }
 
-/// <summary>The dashboard's log port over the Docker adapter's logs.</summary>
-internal sealed class DockerLogSource(DockerEngine engine) : ILogSource
+/// <summary>The console's use-case output, with watch's incidents going to the dashboard as well.</summary>
+internal sealed class AlsoToDashboard(IUseCaseOutput console, DashboardIncidents incidents) : IUseCaseOutput
 {
-    public async IAsyncEnumerable<string> FollowAsync(string container, string tail, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var line in engine.LogsAsync(container, follow: true, tail, timestamps: false, cancellationToken).ConfigureAwait(false))
-            yield return line.Text;
-    }
-}
+    public void Warning(string message) => console.Warning(message);
+    public void Error(string message) => console.Error(message);
+    public void Info(string message) => console.Info(message);
+    public IProgressScope BeginProgress(bool quiet = false) => console.BeginProgress(quiet);
+    public ILogWriter Logs(IReadOnlyList<ObservedContainer> containers) => console.Logs(containers);
+    public IWatchOutput Watch(string project) => new Both(console.Watch(project), incidents);
 
-/// <summary>Watch's incidents to its own output and to the dashboard.</summary>
-internal sealed class TeeWatchOutput(IWatchOutput first, IWatchOutput second) : IWatchOutput
-{
-    public void Incident(IncidentReport report) { first.Incident(report); second.Incident(report); }
-    public void Info(string message) { first.Info(message); second.Info(message); }
+    private sealed class Both(IWatchOutput first, IWatchOutput second) : IWatchOutput
+    {
+        public void Incident(IncidentReport report) { first.Incident(report); second.Incident(report); }
+        public void Info(string message) { first.Info(message); second.Info(message); }
+    }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Composer.Core.Execution;
 using Composer.Core.Planning;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -16,17 +16,14 @@ internal static class DownCommand
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
-            var (name, project) = global.ResolveProject(parse);
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            using var projectLock = await ProjectLock.AcquireAsync(name, ct);
-            var observed = await engine.ObserveAsync(new ObserveRequest(name), ct);
-            var plan = Planner.PlanDown(project, observed, new DownOptions
+            var target = global.ResolveTarget(parse);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            return Lifecycle.Exit(await actions.DownAsync(new DownRequest(target, new DownOptions
             {
                 RemoveVolumes = parse.GetValue(volumes),
                 RemoveOrphans = parse.GetValue(removeOrphans),
-                Timeout = parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null,
-            });
-            return await PlanRunner.RunAsync(plan, engine, global, parse, ct);
+                Timeout = Lifecycle.Timeout(parse, timeout),
+            }), ct));
         }));
         return command;
     }

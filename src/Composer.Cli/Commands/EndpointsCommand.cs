@@ -1,8 +1,9 @@
-using Composer.Core.Model;
 using System.CommandLine;
 using System.Text.Json;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
+using Composer.Core.Model;
 using Composer.Core.Planning;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -24,15 +25,9 @@ internal static class EndpointsCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var (name, _) = global.ResolveProject(parse);
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = false }, ct);
-            var wanted = parse.GetValue(services) ?? [];
-            var rows = new List<Row>();
-            foreach (var c in observed.ContainersOf(wanted).OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Number))
-            {
-                if (await engine.InspectEndpointsAsync(c.Name, ct) is not { } e) continue;
-                rows.Add(new Row(c, e));
-            }
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var rows = (await actions.EndpointsAsync(new ServicesRequest(new ProjectTarget(name, null), parse.GetValue(services) ?? []), ct))
+                .Select(r => new Row(r.Container, r.Endpoints)).ToList();
 
             if (parse.GetValue(format) == "json")
             {

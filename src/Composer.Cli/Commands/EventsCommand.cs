@@ -1,6 +1,7 @@
 using Composer.Core.Model;
 using System.CommandLine;
 using System.Text.Json;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -15,11 +16,9 @@ internal static class EventsCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var (name, _) = global.ResolveProject(parse);
-            var wanted = parse.GetValue(services) ?? [];
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            await foreach (var e in engine.StreamAsync(name, default, ct))
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            await foreach (var e in actions.EventsAsync(new ServicesRequest(new ProjectTarget(name, null), parse.GetValue(services) ?? []), ct))
             {
-                if (wanted.Length > 0 && !wanted.Contains(e.Service)) continue;
                 var attributes = e.Attributes.Where(kv => !kv.Key.StartsWith("com.docker.compose.", StringComparison.Ordinal) && !kv.Key.StartsWith("io.composer.", StringComparison.Ordinal));
                 if (parse.GetValue(json))
                     Console.WriteLine(JsonTree.Serialize(new Dictionary<string, object>

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -27,19 +28,10 @@ internal static class ExecCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var mode = Mode(parse.GetValue(noTty), parse.GetValue(tty), parse.GetValue(interactive), parse.GetValue(detach));
-            var (name, project) = global.ResolveProject(parse);
             var svc = parse.GetValue(service)!;
-            if (project is not null && !project.Services.ContainsKey(svc)) throw new UsageException($"no such service: {svc}");
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = false }, ct);
-            var number = parse.GetValue(index);
-            var container = observed.Containers.FirstOrDefault(c => c.Service == svc && c.Number == number);
-            if (container is null || !container.IsRunning)
-            {
-                Console.Error.WriteLine($"service \"{svc}\" is not running");
-                return ExitCodes.Failure;
-            }
-            var request = new ExecRequest(parse.GetValue(args)!)
+            var target = global.ResolveTarget(parse, [svc]);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var exec = new ExecRequest(parse.GetValue(args)!)
             {
                 Environment = ExpandEnv(parse.GetValue(env) ?? []),
                 WorkingDir = parse.GetValue(workdir),
@@ -48,7 +40,13 @@ internal static class ExecCommand
                 Tty = mode.Tty,
                 Detach = parse.GetValue(detach),
             };
-            return (int)await LocalTerminal.AttachedAsync(mode, io => engine.ExecAsync(container.Name, request, io, ct));
+            var exit = await actions.ExecAsync(new ExecServiceRequest(target, svc, parse.GetValue(index), exec, mode), TerminalAttach.Instance, ct);
+            if (exit is null)
+            {
+                Console.Error.WriteLine($"service \"{svc}\" is not running");
+                return ExitCodes.Failure;
+            }
+            return (int)exit.Value;
         }));
         return command;
     }

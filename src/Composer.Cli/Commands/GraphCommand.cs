@@ -31,9 +31,7 @@ internal static class GraphCommand
     /// <summary>What the edge means, when it is more than "started first": the condition, or the kind of reference.</summary>
     internal static string? EdgeLabel(Project project, Edge e) => e.Kind switch
     {
-        EdgeKind.Link => "links",
-        EdgeKind.NetworkMode => "network_mode",
-        EdgeKind.VolumesFrom => "volumes_from",
+        not EdgeKind.DependsOn => e.Kind.Text(),
         _ => project.Services[e.From].DependsOn.TryGetValue(e.To, out var d)
             ? string.Join(", ", new[] { d.Condition == DependencyCondition.Started ? null : d.Condition, d.Required ? null : "required: false", d.Restart ? "restart: true" : null }.OfType<string>()) is { Length: > 0 } l ? l : null
             : null,

@@ -1,8 +1,9 @@
-using Composer.Core.Model;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
+using Composer.Core.Model;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -19,19 +20,8 @@ internal static class ImagesCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var (name, _) = global.ResolveProject(parse);
-            var wanted = parse.GetValue(services) ?? [];
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var observed = await engine.ObserveAsync(new ObserveRequest(name), ct);
-            var containers = observed.ContainersOf(wanted).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-            var ids = containers.Select(c => c.ImageId ?? c.Image).Distinct().ToList();
-            var images = (await Task.WhenAll(ids.Select(id => engine.ImageAsync(id, ct)))).Zip(ids).ToDictionary(x => x.Second, x => x.First);
-            var rows = containers.Select(c =>
-            {
-                var image = images[c.ImageId ?? c.Image];
-                var (repo, tag) = Docker.DockerEngine.ParseReference(c.Image);
-                var id = (image?.Id ?? c.ImageId ?? "").Replace("sha256:", "", StringComparison.Ordinal);
-                return new { Container = c.Name, Repository = repo, Tag = tag, Id = id, Size = image?.Size ?? 0 };
-            }).ToList();
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var rows = await actions.ImagesAsync(new ServicesRequest(new ProjectTarget(name, null), parse.GetValue(services) ?? []), ct);
             if (parse.GetValue(quiet))
                 foreach (var id in rows.Select(r => r.Id).Distinct()) Console.WriteLine(id);
             else if (parse.GetValue(format) == "json")

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -13,13 +11,8 @@ internal static class KillCommand
         var signal = new Option<string>("--signal", "-s") { Description = "SIGNAL to send to the container", DefaultValueFactory = _ => "SIGKILL" };
         var removeOrphans = new Option<bool>("--remove-orphans") { Description = "Remove containers for services not defined in the Compose file" };
         var command = new Command("kill", "Force stop service containers") { services, signal, removeOrphans };
-        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
-        {
-            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
-            var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
-            using (engine)
-                return await PlanRunner.RunAsync(CommandPlanner.PlanKill(observed, wanted, parse.GetValue(signal) ?? "SIGKILL"), engine, global, parse, ct);
-        }));
+        command.SetAction((parse, ct) => Lifecycle.RunAsync(global, parse, services, ct,
+            (actions, target, wanted) => actions.KillAsync(new KillRequest(target, wanted, parse.GetValue(signal) ?? "SIGKILL", parse.GetValue(removeOrphans)), ct)));
         return command;
     }
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -9,23 +7,17 @@ internal static class Lifecycle
 {
     public static Argument<string[]> Services() => new("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
 
-    public static async Task<(DockerEngine Engine, ObservedState Observed, string[] Services)> ObserveAsync(GlobalOptions global, ParseResult parse, Argument<string[]> services, CancellationToken ct)
-    {
-        var (name, project) = global.ResolveProject(parse);
-        var wanted = parse.GetValue(services) ?? [];
-        if (project is not null)
-            foreach (var s in wanted.Where(s => !project.Services.ContainsKey(s)))
-                throw new UsageException($"no such service: {s}");
-        var engine = await GlobalOptions.ConnectAsync(ct);
-        return (engine, await engine.ObserveAsync(new ObserveRequest(name), ct), wanted);
-    }
-
-    /// <summary>The project's lock, for the commands that change it (start, stop, restart, kill, rm).</summary>
-    public static Task<ProjectLock> LockAsync(GlobalOptions global, ParseResult parse, CancellationToken ct)
-    {
-        var (name, _) = global.ResolveProject(parse);
-        return ProjectLock.AcquireAsync(name, ct);
-    }
-
     public static TimeSpan? Timeout(ParseResult parse, Option<int?> timeout) => parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null;
+
+    public static int Exit(bool succeeded) => succeeded ? ExitCodes.Ok : ExitCodes.Failure;
+
+    /// <summary>Loads the project once, connects, and runs one use case with the named services.</summary>
+    public static Task<int> RunAsync(GlobalOptions global, ParseResult parse, Argument<string[]> services, CancellationToken ct,
+        Func<ComposeActions, ProjectTarget, string[], Task<bool>> action) => ComposerApp.Guard(async () =>
+    {
+        var wanted = parse.GetValue(services) ?? [];
+        var target = global.ResolveTarget(parse, wanted);
+        using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+        return Exit(await action(actions, target, wanted));
+    });
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Composer.Core.Planning;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -23,24 +24,19 @@ internal static class PlanCommand
                 throw new UsageException("--force-recreate and --no-recreate are incompatible");
             var selected = parse.GetValue(services) ?? [];
             var project = global.LoadProject(parse, selected);
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var observed = await engine.ObserveAsync(UpCommand.ObserveRequestFor(project), ct);
-            var plan = Planner.PlanUp(project, observed, new UpOptions
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var preview = await actions.PlanAsync(new PlanRequest(project, new UpOptions
             {
                 Services = [.. selected], ForceRecreate = parse.GetValue(forceRecreate), NoRecreate = parse.GetValue(noRecreate),
                 NoDeps = parse.GetValue(noDeps), RemoveOrphans = parse.GetValue(removeOrphans),
-            });
-            foreach (var warning in plan.Warnings) Console.Error.WriteLine($"WARN[0000] {warning}");
-            if (plan.IsEmpty) { Console.Write(plan.ToString()); return ExitCodes.Ok; }
-            var byName = observed.Containers.ToDictionary(c => c.Name);
-            foreach (var op in plan.Operations)
+            }), ct);
+            foreach (var warning in preview.Plan.Warnings) Console.Error.WriteLine($"WARN[0000] {warning}");
+            if (preview.Plan.IsEmpty) Console.Write(preview.Plan.ToString());
+            foreach (var op in preview.Plan.Operations)
             {
                 Console.WriteLine($"{op.Describe()}  ({op.Cause})");
-                if (op is CreateContainer create && op.Cause == "configuration changed" && byName.TryGetValue(create.Spec.Name, out var old))
-                {
-                    var changed = ConfigDiff.Diff(old.Labels.GetValueOrDefault(ConfigDiff.Label), ConfigHash.CanonicalForm(project.Services[create.Spec.Service]));
+                if (op is CreateContainer create && preview.ChangedFields.TryGetValue(create.Spec.Name, out var changed))
                     Console.WriteLine($"    changed: {string.Join(", ", changed)}");
-                }
             }
             return ExitCodes.Ok;
         }));

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -17,17 +18,8 @@ internal static class PortCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var (name, _) = global.ResolveProject(parse);
-            var svc = parse.GetValue(service)!;
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = false }, ct);
-            var container = observed.Containers.FirstOrDefault(c => c.Service == svc && c.Number == parse.GetValue(index))
-                ?? throw new EngineException($"service \"{svc}\" has no container {parse.GetValue(index)}");
-            var key = $"{parse.GetValue(port)}/{parse.GetValue(protocol)}";
-            var bindings = await engine.PortBindingsAsync(container.Name, ct);
-            if (!bindings.TryGetValue(key, out var list) || list.Count == 0)
-                throw new EngineException($"no port {key} for container {container.Name}");
-            var (ip, hostPort) = list[0];
-            Console.WriteLine($"{(ip.Length == 0 ? "0.0.0.0" : ip)}:{hostPort}");
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            Console.WriteLine(await actions.PortAsync(new PortRequest(name, parse.GetValue(service)!, parse.GetValue(index), parse.GetValue(port), parse.GetValue(protocol) ?? "tcp"), ct));
             return ExitCodes.Ok;
         }));
         return command;

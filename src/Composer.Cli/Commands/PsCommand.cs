@@ -1,9 +1,9 @@
-using Composer.Core.Model;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
+using Composer.Core.Engine;
+using Composer.Core.Model;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -24,14 +24,8 @@ internal static class PsCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var (name, project) = global.ResolveProject(parse);
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var observed = await engine.ObserveAsync(new ObserveRequest(name) { IncludeOneOff = parse.GetValue(all) }, ct);
-            var wanted = parse.GetValue(services) ?? [];
-            var states = parse.GetValue(status) ?? [];
-            var rows = observed.ContainersOf(wanted)
-                .Where(c => parse.GetValue(all) || states.Length > 0 || c.IsRunning)
-                .Where(c => states.Length == 0 || states.Contains(c.State))
-                .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var rows = await actions.PsAsync(new PsRequest(name, parse.GetValue(services) ?? []) { All = parse.GetValue(all), States = parse.GetValue(status) ?? [] }, ct);
 
             if (parse.GetValue(quiet)) { foreach (var c in rows) Console.WriteLine(c.Id); return ExitCodes.Ok; }
             if (parse.GetValue(servicesOnly)) { foreach (var s in rows.Select(c => c.Service).Distinct()) Console.WriteLine(s); return ExitCodes.Ok; }

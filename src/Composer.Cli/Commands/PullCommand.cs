@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Composer.Cli.Output;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Planning;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -21,31 +23,15 @@ internal static class PullCommand
         {
             var selected = parse.GetValue(services) ?? [];
             var project = global.LoadProject(parse, selected);
-            foreach (var s in selected.Where(s => !project.Services.ContainsKey(s))) throw new UsageException($"no such service: {s}");
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var ops = project.Services.Values
-                .Where(s => s.Image is not null && (selected.Length == 0 || selected.Contains(s.Name)))
-                .GroupBy(s => s.Image!, StringComparer.Ordinal)
-                .Select(g => new PullImage(g.Key) { Id = $"pull:{g.Key}", Service = g.First().Name, Cause = "pull" });
-            var plan = new Plan(ops);
-            var ansi = parse.GetValue(global.Ansi) ?? "auto";
-            var mode = parse.GetValue(quiet) ? "quiet" : ProgressPrinter.ResolveMode(parse.GetValue(global.Progress) ?? "auto", ansi);
-            var sink = ProgressPrinter.Create(mode, ansi);
-            ExecutionResult result;
-            try { result = await new PlanExecutor(engine, sink, global.ParallelLimit(parse)).ExecuteAsync(plan, ct); }
-            finally { if (sink is IAsyncDisposable live) await live.DisposeAsync(); }
-            var byId = plan.Operations.ToDictionary(o => o.Id);
-            foreach (var (id, error) in result.Failures.OrderBy(f => f.Id, StringComparer.Ordinal))
-            {
-                var op = (PullImage)byId[id];
-                var detail = error is ImageNotFoundException nf ? nf.Detail : error.Message;
-                var offline = new[] { "no such host", "dial tcp", "connection refused", "i/o timeout", "network is unreachable", "TLS handshake timeout" }
-                    .Any(s => detail.Contains(s, StringComparison.OrdinalIgnoreCase));
-                Console.Error.WriteLine(offline
-                    ? $"{(parse.GetValue(ignoreFailures) ? "WARN" : "Error")}: service \"{op.Service}\": cannot pull image \"{op.Image}\": no image registry answers (is this machine offline?). Build the image locally (build:) or load it with docker load. Engine said: {detail}"
-                    : $"{(parse.GetValue(ignoreFailures) ? "WARN" : "Error")}: service \"{op.Service}\": cannot pull image \"{op.Image}\": {detail}");
-            }
-            return result.Succeeded || parse.GetValue(ignoreFailures) ? ExitCodes.Ok : ExitCodes.Failure;
+            GlobalOptions.RequireServices(project, selected);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var failures = await actions.PullAsync(new PullRequest(project, selected) { Quiet = parse.GetValue(quiet) }, ct);
+            var level = parse.GetValue(ignoreFailures) ? "WARN" : "Error";
+            foreach (var f in failures)
+                Console.Error.WriteLine(f.Offline
+                    ? $"{level}: service \"{f.Service}\": cannot pull image \"{f.Image}\": no image registry answers (is this machine offline?). Build the image locally (build:) or load it with docker load. Engine said: {f.Detail}"
+                    : $"{level}: service \"{f.Service}\": cannot pull image \"{f.Image}\": {f.Detail}");
+            return failures.Count == 0 || parse.GetValue(ignoreFailures) ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
     }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -14,30 +12,18 @@ internal static class RmCommand
         var stop = new Option<bool>("--stop", "-s") { Description = "Stop the containers, if required, before removing" };
         var volumes = new Option<bool>("--volumes", "-v") { Description = "Remove any anonymous volumes attached to containers" };
         var command = new Command("rm", "Removes stopped service containers") { services, force, stop, volumes };
-        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
-        {
-            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
-            var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
-            using (engine)
-            {
-                var plan = CommandPlanner.PlanRemove(observed, wanted, parse.GetValue(stop), parse.GetValue(volumes));
-                var names = plan.Operations.OfType<RemoveContainer>().Select(o => o.Name).ToList();
-                if (names.Count == 0)
-                {
-                    Console.Error.WriteLine("No stopped containers");
-                    return ExitCodes.Ok;
-                }
-                if (!parse.GetValue(force))
-                {
-                    // Compose asks; without an answer of y (or without a terminal to ask on) nothing is removed.
-                    Console.Error.Write($"Going to remove {string.Join(", ", names)}\n? Are you sure? [y/N] ");
-                    var answer = Console.IsInputRedirected && Console.In.Peek() < 0 ? null : Console.In.ReadLine();
-                    Console.Error.WriteLine();
-                    if (answer?.Trim() is not ("y" or "Y" or "yes")) return ExitCodes.Ok;
-                }
-                return await PlanRunner.RunAsync(plan, engine, global, parse, ct);
-            }
-        }));
+        command.SetAction((parse, ct) => Lifecycle.RunAsync(global, parse, services, ct,
+            (actions, target, wanted) => actions.RemoveAsync(new RemoveRequest(target, wanted, parse.GetValue(stop), parse.GetValue(volumes),
+                names => parse.GetValue(force) || Confirm(names)), ct)));
         return command;
+    }
+
+    /// <summary>Compose asks; without an answer of y (or without a terminal to ask on) nothing is removed.</summary>
+    private static bool Confirm(IReadOnlyList<string> names)
+    {
+        Console.Error.Write($"Going to remove {string.Join(", ", names)}\n? Are you sure? [y/N] ");
+        var answer = Console.IsInputRedirected && Console.In.Peek() < 0 ? null : Console.In.ReadLine();
+        Console.Error.WriteLine();
+        return answer?.Trim() is "y" or "Y" or "yes";
     }
 }

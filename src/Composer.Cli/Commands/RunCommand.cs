@@ -3,6 +3,7 @@ using System.CommandLine;
 using Composer.Core.Loading;
 using Composer.Core.Model;
 using Composer.Core.Planning;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -44,7 +45,7 @@ internal static class RunCommand
             var mode = ExecCommand.Mode(parse.GetValue(noTty), parse.GetValue(tty), parse.GetValue(interactive), isDetached);
             if (parse.GetValue(servicePorts) && parse.GetValue(publish) is { Length: > 0 }) throw new UsageException("--service-ports and --publish are incompatible");
             var project = global.LoadProject(parse, [svc]);
-            if (!project.Services.TryGetValue(svc, out var definition)) throw new UsageException($"no such service: {svc}");
+            GlobalOptions.RequireServices(project, [svc]);
             var options = new OneOffOptions
             {
                 Name = parse.GetValue(name),
@@ -63,44 +64,15 @@ internal static class RunCommand
                 Interactive = parse.GetValue(interactive),
                 Detach = isDetached,
             };
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
-            var observed = await engine.ObserveAsync(UpCommand.ObserveRequestFor(project), ct);
-
-            // Networks, volumes and (unless --no-deps) dependencies as up would make them, but not the service's own containers.
-            var up = Planner.PlanUp(project, observed, new UpOptions { Services = [svc], NoDeps = parse.GetValue(noDeps) });
-            var own = up.Operations.Where(o => o.Service == svc && o is CreateContainer or StartContainer or StopContainer or RemoveContainer).Select(o => o.Id).ToHashSet();
-            var ops = up.Operations.Where(o => !own.Contains(o.Id)).ToList();
-            if (!parse.GetValue(noDeps))
-                foreach (var (dep, d) in definition.DependsOn.Where(kv => kv.Value.Condition != DependencyCondition.Started && project.Services.ContainsKey(kv.Key)))
-                {
-                    var container = project.ContainerName(project.Services[dep], 1);
-                    var id = $"wait:{container}:{d.Condition}";
-                    if (ops.Any(o => o.Id == id)) continue;
-                    ops.Add(new WaitContainer(container, d.Condition) { Id = id, Service = dep, Cause = $"{svc} depends on {dep} ({d.Condition})", After = ops.Any(o => o.Id == $"start:{container}") ? [$"start:{container}"] : [], Required = d.Required });
-                }
-            int exit;
-            using (projectLock) exit = await PlanRunner.RunAsync(new Plan(ops, up.Warnings), engine, global, parse, ct);
-            if (exit != ExitCodes.Ok) return exit;
-
-            var imageId = definition.Image is null ? null : observed.Images.GetValueOrDefault(definition.Image);
-            var spec = OneOffSpec.Build(project, definition, imageId, options, Guid.NewGuid().ToString("n")[..12]);
-            await engine.CreateContainerAsync(spec, ct);
-            if (isDetached)
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var result = await actions.RunAsync(new RunRequest(project, svc, options, mode) { NoDeps = parse.GetValue(noDeps), Remove = parse.GetValue(rm) }, TerminalAttach.Instance, ct);
+            if (result.Container is null) return ExitCodes.Failure;
+            if (result.ExitCode is not { } exit)
             {
-                await engine.StartContainerAsync(spec.Name, ct);
-                Console.WriteLine(spec.Name);
+                Console.WriteLine(result.Container);
                 return ExitCodes.Ok;
             }
-            try
-            {
-                return (int)await LocalTerminal.AttachedAsync(mode, io => engine.RunAttachedAsync(spec.Name, mode.Tty, io, ct));
-            }
-            finally
-            {
-                if (parse.GetValue(rm))
-                    await engine.RemoveContainerAsync(spec.Name, removeAnonymousVolumes: true, CancellationToken.None);
-            }
+            return (int)exit;
         }));
         return command;
     }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -11,13 +9,8 @@ internal static class StartCommand
     {
         var services = Lifecycle.Services();
         var command = new Command("start", "Start services") { services };
-        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
-        {
-            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
-            var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
-            using (engine)
-                return await PlanRunner.RunAsync(CommandPlanner.PlanStart(observed, wanted), engine, global, parse, ct);
-        }));
+        command.SetAction((parse, ct) => Lifecycle.RunAsync(global, parse, services, ct,
+            (actions, target, wanted) => actions.StartAsync(new ServicesRequest(target, wanted), ct)));
         return command;
     }
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -12,13 +10,8 @@ internal static class StopCommand
         var services = Lifecycle.Services();
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Specify a shutdown timeout in seconds" };
         var command = new Command("stop", "Stop services") { services, timeout };
-        command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
-        {
-            using var projectLock = await Lifecycle.LockAsync(global, parse, ct);
-            var (engine, observed, wanted) = await Lifecycle.ObserveAsync(global, parse, services, ct);
-            using (engine)
-                return await PlanRunner.RunAsync(CommandPlanner.PlanStop(observed, wanted, Lifecycle.Timeout(parse, timeout)), engine, global, parse, ct);
-        }));
+        command.SetAction((parse, ct) => Lifecycle.RunAsync(global, parse, services, ct,
+            (actions, target, wanted) => actions.StopAsync(new StopRequest(target, wanted, Lifecycle.Timeout(parse, timeout)), ct)));
         return command;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Composer.Core.Execution;
+using Composer.Core.Engine;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -13,17 +14,13 @@ internal static class TopCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var (name, _) = global.ResolveProject(parse);
-            var wanted = parse.GetValue(services) ?? [];
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            var observed = await engine.ObserveAsync(new ObserveRequest(name), ct);
-            var containers = observed.ContainersOf(wanted).Where(c => c.IsRunning)
-                .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-            var tables = await Task.WhenAll(containers.Select(c => engine.TopAsync(c.Name, ct)));
-            for (var i = 0; i < containers.Count; i++)
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            var tables = await actions.TopAsync(new ServicesRequest(new ProjectTarget(name, null), parse.GetValue(services) ?? []), ct);
+            for (var i = 0; i < tables.Count; i++)
             {
                 if (i > 0) Console.WriteLine();
-                Console.WriteLine(containers[i].Name);
-                Table.Write(Console.Out, tables[i].Titles, tables[i].Processes.Select(p => p.ToArray()));
+                Console.WriteLine(tables[i].Container.Name);
+                Table.Write(Console.Out, tables[i].Table.Titles, tables[i].Table.Processes.Select(p => p.ToArray()));
             }
             return ExitCodes.Ok;
         }));

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.CommandLine;
-using Composer.Core.Execution;
 using Composer.Core.Model;
 using Composer.Core.Planning;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -47,60 +46,28 @@ internal static class UpCommand
                 Timeout = parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null,
                 Scale = ParseScale(parse.GetValue(scale) ?? [], project),
             };
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            // Observe and change under the project's lock: two ups at once leave one container per replica.
-            var projectLock = await ProjectLock.AcquireAsync(project.Name, ct);
-            var observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
             if (parse.GetValue(build) && parse.GetValue(noBuild)) throw new UsageException("--build and --no-build are incompatible");
-            if (!parse.GetValue(noBuild))
+            var request = new UpRequest(project, options)
             {
-                // Images come first (all with --build, the missing ones otherwise), so the plan sees their new ids.
-                var builds = BuildPlanner.PlanBuild(project, options.Services, options.NoDeps, onlyMissing: !parse.GetValue(build), observed.Images);
-                if (!builds.IsEmpty)
-                {
-                    var built = await PlanRunner.RunAsync(builds, engine, global, parse, ct);
-                    if (built != ExitCodes.Ok) return built;
-                    observed = await engine.ObserveAsync(ObserveRequestFor(project), ct);
-                }
-            }
-            var plan = Planner.PlanUp(project, observed, options);
-            int exit;
-            using (projectLock) exit = await PlanRunner.RunAsync(plan, engine, global, parse, ct);
-            if (exit == ExitCodes.Ok && parse.GetValue(wait) && !options.NoStart)
-            {
-                exit = await WaitAsync(project, options, engine, global, parse, parse.GetValue(waitTimeout), ct);
-                if (exit != ExitCodes.Ok || !parse.GetValue(watch)) return exit;
-            }
-            if (exit == ExitCodes.Ok && parse.GetValue(dashboard)) return await DashboardCommand.ServeAfterUpAsync(engine, project, parse.GetValue(watch), global.ParallelLimit(parse), ct);
-            if (exit == ExitCodes.Ok && parse.GetValue(watch)) return await WatchCommand.RunAsync(engine, project, json: false, global.ParallelLimit(parse), ct);
-            if (exit != ExitCodes.Ok || parse.GetValue(detach) || options.NoStart) return exit;
-            return await Attached.FollowAsync(engine, project, options.Timeout, ct);
+                Build = parse.GetValue(noBuild) ? BuildPolicy.Never : parse.GetValue(build) ? BuildPolicy.Always : BuildPolicy.Missing,
+                Wait = parse.GetValue(wait),
+                WaitTimeout = parse.GetValue(waitTimeout) is > 0 and var w ? TimeSpan.FromSeconds(w) : null,
+                Watch = parse.GetValue(watch),
+                Attach = !parse.GetValue(detach),
+            };
+            if (parse.GetValue(dashboard)) return await DashboardCommand.UpThenServeAsync(global, parse, request, ct);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            using var backstop = parse.GetValue(watch) ? WatchCommand.Backstop(ct) : null;
+            return Exit(await actions.UpAsync(request, ct));
         }));
         return command;
     }
 
-    /// <summary>--wait: every selected replica running, or healthy when it has a healthcheck; Compose's message on timeout.</summary>
-    private static async Task<int> WaitAsync(Project project, UpOptions options, IEngine engine, GlobalOptions global, ParseResult parse, int? timeoutSeconds, CancellationToken ct)
+    public static int Exit(UpOutcome outcome) => outcome switch
     {
-        var plan = WaitPlanner.PlanWait(project, options.Services, options.NoDeps, options.Scale);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (timeoutSeconds is > 0) deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds.Value));
-        try
-        {
-            return await PlanRunner.RunAsync(plan, engine, global, parse, deadline.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"Error: application not healthy after {TimeSpan.FromSeconds(timeoutSeconds!.Value):g}");
-            return ExitCodes.Failure;
-        }
-    }
-
-    public static ObserveRequest ObserveRequestFor(Project project) => new(project.Name)
-    {
-        Images = [.. project.Services.Values.Where(s => s.Image is not null || s.Build is not null).Select(s => BuildPlanner.ImageOf(project, s)).Distinct()],
-        ExternalNetworks = [.. project.Networks.Values.Where(n => n.External).Select(n => n.Name)],
-        ExternalVolumes = [.. project.Volumes.Values.Where(v => v.External).Select(v => v.Name)],
+        UpOutcome.Succeeded => ExitCodes.Ok,
+        UpOutcome.Interrupted => ExitCodes.Interrupted,
+        _ => ExitCodes.Failure,
     };
 
     private static ImmutableDictionary<string, int> ParseScale(IEnumerable<string> values, Project project)
@@ -116,29 +83,5 @@ internal static class UpCommand
             result[name] = n;
         }
         return result.ToImmutable();
-    }
-}
-
-/// <summary>`up` without -d: follow every container's output until Ctrl-C, then stop the project, as Compose does.</summary>
-internal static class Attached
-{
-    public static async Task<int> FollowAsync(DockerEngine engine, Project project, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        var observed = await engine.ObserveAsync(new ObserveRequest(project.Name) { IncludeOneOff = false }, CancellationToken.None);
-        var containers = observed.Containers.Where(c => project.Services.ContainsKey(c.Service)).ToList();
-        Console.Error.WriteLine($"Attaching to {string.Join(", ", containers.Select(c => c.Name))}");
-        try
-        {
-            await LogsCommand.StreamAsync(engine, containers, follow: true, tail: "all", timestamps: false, color: !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")), cancellationToken);
-            return ExitCodes.Ok;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("Gracefully stopping... (press Ctrl+C again to force)");
-            var stop = new Plan(containers.Where(c => c.IsRunning).Select(c =>
-                new StopContainer(c.Name, timeout) { Id = $"stop:{c.Name}", Cause = "interrupted", Service = c.Service }));
-            await new PlanExecutor(engine, new Output.ProgressPrinter(Console.Error, "plain")).ExecuteAsync(stop, CancellationToken.None);
-            return ExitCodes.Interrupted;
-        }
     }
 }

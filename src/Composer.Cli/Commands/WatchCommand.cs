@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Composer.Core.Model;
 using Composer.Core.Supervision;
-using Composer.Docker;
+using Composer.Core.UseCases;
 
 namespace Composer.Cli.Commands;
 
@@ -18,39 +18,23 @@ internal static class WatchCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var project = global.LoadProject(parse);
-            using var engine = await GlobalOptions.ConnectAsync(ct);
-            return await RunAsync(engine, project, parse.GetValue(format) == "json", global.ParallelLimit(parse), ct);
+            var output = CompositionRoot.Output(global, parse) with { WatchJson = parse.GetValue(format) == "json" };
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct, output);
+            using var backstop = Backstop(ct);
+            return Lifecycle.Exit(await actions.WatchAsync(new WatchRequest(project), ct));
         }));
         return command;
     }
 
-    public static async Task<int> RunAsync(DockerEngine engine, Project project, bool json, int parallelism, CancellationToken ct, IWatchOutput? alsoTo = null)
+    /// <summary>
+    /// Watching ends on Ctrl-C and has nothing to clean up: if it does not wind down promptly, do not leave the user
+    /// stuck; exit as a second Ctrl-C would (130, so a test expecting a clean 0 still notices).
+    /// </summary>
+    public static IDisposable Backstop(CancellationToken ct) => ct.Register(() => _ = Task.Delay(TimeSpan.FromSeconds(20), CancellationToken.None).ContinueWith(_ =>
     {
-        // Two watchers on one project would repair the same incident twice.
-        using var watching = ProjectLock.TryAcquire(project.Name + ".watch");
-        if (watching is null)
-        {
-            Console.Error.WriteLine($"Error: another composer is already watching project \"{project.Name}\" ({ProjectLock.PathFor(project.Name + ".watch")})");
-            return ExitCodes.Failure;
-        }
-        IWatchOutput output = new WatchOutput(Console.Out, json, project.Name);
-        if (alsoTo is not null) output = new TeeWatchOutput(output, alsoTo);
-        output.Info($"watching project {project.Name}; Ctrl-C stops watching and leaves the containers running");
-        var options = new SupervisorOptions
-        {
-            Parallelism = parallelism,
-            ChangeGate = async token => await ProjectLock.AcquireAsync(project.Name, token),
-        };
-        // Watching ends on Ctrl-C and has nothing to clean up: if it does not wind down promptly, do not leave the
-        // user stuck; exit as a second Ctrl-C would (130, so a test expecting a clean 0 still notices).
-        using var backstop = ct.Register(() => _ = Task.Delay(TimeSpan.FromSeconds(20), CancellationToken.None).ContinueWith(_ =>
-        {
-            Console.Error.WriteLine("composer: watch did not stop within 20 s of the interrupt; exiting");
-            Environment.Exit(ExitCodes.Interrupted);
-        }, TaskScheduler.Default));
-        await new Supervisor(project, engine, engine, output, options).RunAsync(ct);
-        return ExitCodes.Ok;
-    }
+        Console.Error.WriteLine("composer: watch did not stop within 20 s of the interrupt; exiting");
+        Environment.Exit(ExitCodes.Interrupted);
+    }, TaskScheduler.Default));
 }
 
 /// <summary>One line per incident (<c>db-1 exited 137 → restarted in 0.31 s → relinked app-1</c>), or JSON lines.</summary>

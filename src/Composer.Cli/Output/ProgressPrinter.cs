@@ -1,7 +1,7 @@
-using Composer.Core.Model;
 using System.Text.Json;
 using Composer.Core.Execution;
 using Composer.Core.Graph;
+using Composer.Core.Model;
 using Composer.Core.Planning;
 
 namespace Composer.Cli.Output;

@@ -1,7 +1,7 @@
 using Composer.Core.Execution;
 using Composer.Core.Graph;
-using Spectre.Console;
 using Spectre.Console.Rendering;
+using Spectre.Console;
 
 namespace Composer.Cli.Output;
 

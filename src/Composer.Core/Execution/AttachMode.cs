@@ -1,3 +1,4 @@
+
 namespace Composer.Core.Execution;
 
 /// <summary>

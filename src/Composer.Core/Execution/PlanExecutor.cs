@@ -1,3 +1,4 @@
+using Composer.Core.Engine;
 using Composer.Core.Graph;
 using Composer.Core.Planning;
 

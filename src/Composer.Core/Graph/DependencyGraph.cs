@@ -6,6 +6,18 @@ namespace Composer.Core.Graph;
 
 public enum EdgeKind { DependsOn, Link, NetworkMode, VolumesFrom }
 
+public static class EdgeKindText
+{
+    /// <summary>The compose key an edge comes from, as messages name it.</summary>
+    public static string Text(this EdgeKind kind) => kind switch
+    {
+        EdgeKind.Link => "links",
+        EdgeKind.NetworkMode => "network_mode",
+        EdgeKind.VolumesFrom => "volumes_from",
+        _ => "depends_on",
+    };
+}
+
 /// <summary>"<see cref="From"/> needs <see cref="To"/>": To is started before From and stopped after it.</summary>
 public sealed record Edge(string From, string To, EdgeKind Kind);
 
@@ -110,6 +122,14 @@ public sealed class DependencyGraph
                 if (seen.Add(d)) queue.Enqueue(d);
         return seen;
     }
+
+    /// <summary>
+    /// The services a command acts on: those named (plus what they need, unless <paramref name="noDeps"/>), or every
+    /// service when none is named.
+    /// </summary>
+    public ISet<string> Select(IReadOnlyCollection<string> services, bool noDeps) =>
+        services.Count == 0 ? Nodes.ToHashSet(StringComparer.Ordinal)
+            : noDeps ? services.ToHashSet(StringComparer.Ordinal) : WithDependencies(services);
 
     /// <summary>The roots plus everything they transitively need.</summary>
     public ISet<string> WithDependencies(IEnumerable<string> roots)

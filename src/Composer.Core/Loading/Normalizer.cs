@@ -665,7 +665,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
     {
         var result = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         if (m["x-composer"] is YMapping x)
-            foreach (var (k, v) in x.Entries) result[k.Value] = v is YScalar s ? s.Value : "";
+            foreach (var (k, v) in x.Entries) ComposerExtensions.Add(result, k.Value, v);
         return result.ToImmutable();
     }
 

@@ -39,20 +39,6 @@ public static partial class ValueParsers
         return true;
     }
 
-    /// <summary>Formats a duration the way Compose prints it (<c>1m30s</c>).</summary>
-    public static string FormatDuration(TimeSpan t)
-    {
-        if (t == TimeSpan.Zero) return "0s";
-        var sb = new StringBuilder();
-        if (t.TotalHours >= 1) sb.Append((long)t.TotalHours).Append('h');
-        if (t.Minutes > 0) sb.Append(t.Minutes).Append('m');
-        var rest = t - TimeSpan.FromHours((long)t.TotalHours) - TimeSpan.FromMinutes(t.Minutes);
-        if (rest.Ticks % TimeSpan.TicksPerSecond == 0) { if (rest > TimeSpan.Zero) sb.Append((long)rest.TotalSeconds).Append('s'); }
-        else if (rest.Ticks % TimeSpan.TicksPerMillisecond == 0 && rest < TimeSpan.FromSeconds(1)) sb.Append((long)rest.TotalMilliseconds).Append("ms");
-        else sb.Append(rest.TotalSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('s');
-        return sb.ToString();
-    }
-
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([kmgtp]?)(b|ib)?$", RegexOptions.IgnoreCase)]
     private static partial Regex ByteSize();
 

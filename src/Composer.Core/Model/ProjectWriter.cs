@@ -1,4 +1,3 @@
-using Composer.Core.Loading;
 using YamlDotNet.Serialization;
 
 namespace Composer.Core.Model;
@@ -168,7 +167,7 @@ public static class ProjectWriter
         if (s.ReadOnly) o["read_only"] = true;
         if (s.Init is { } init) o["init"] = init;
         Put("stop_signal", s.StopSignal);
-        if (s.StopGracePeriod is { } g) o["stop_grace_period"] = ValueParsers.FormatDuration(g);
+        if (s.StopGracePeriod is { } g) o["stop_grace_period"] = Durations.Format(g);
         Put("extra_hosts", s.ExtraHosts.Select(h => $"{h.Host}={h.Address}").ToList());
         Put("dns", s.Dns.ToList());
         Put("cap_add", s.CapAdd.ToList());
@@ -178,11 +177,11 @@ public static class ProjectWriter
             var hc = new Dictionary<string, object?>();
             if (h.Disable) hc["disable"] = true;
             else if (!h.Test.IsEmpty) hc["test"] = h.Test.ToList();
-            if (h.Interval is { } i) hc["interval"] = ValueParsers.FormatDuration(i);
-            if (h.Timeout is { } t) hc["timeout"] = ValueParsers.FormatDuration(t);
+            if (h.Interval is { } i) hc["interval"] = Durations.Format(i);
+            if (h.Timeout is { } t) hc["timeout"] = Durations.Format(t);
             if (h.Retries is { } r) hc["retries"] = r;
-            if (h.StartPeriod is { } sp) hc["start_period"] = ValueParsers.FormatDuration(sp);
-            if (h.StartInterval is { } si) hc["start_interval"] = ValueParsers.FormatDuration(si);
+            if (h.StartPeriod is { } sp) hc["start_period"] = Durations.Format(sp);
+            if (h.StartInterval is { } si) hc["start_interval"] = Durations.Format(si);
             o["healthcheck"] = hc;
         }
         Put("profiles", s.Profiles.ToList());

@@ -12,16 +12,16 @@ public static class BuildPlanner
     public static Plan PlanBuild(Project project, IReadOnlyCollection<string> services, bool noDeps, bool onlyMissing, IReadOnlyDictionary<string, string?> localImages)
     {
         var graph = DependencyGraph.Build(project);
-        var selected = services.Count == 0 ? project.Services.Keys.ToHashSet(StringComparer.Ordinal)
-            : noDeps ? services.ToHashSet(StringComparer.Ordinal) : graph.WithDependencies(services);
-        var ops = new Dictionary<string, Operation>(StringComparer.Ordinal);
+        var selected = graph.Select(services, noDeps);
+        var plan = new PlanBuilder();
         foreach (var service in project.Services.Values.Where(s => s.Build is not null && selected.Contains(s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             var image = ImageOf(project, service);
-            if (ops.ContainsKey(image)) continue;
             if (onlyMissing && localImages.GetValueOrDefault(image) is not null) continue;
-            ops[image] = new BuildImage(image, service.Build!) { Id = $"build:{image}", Service = service.Name, Cause = onlyMissing ? "image not present locally" : "build" };
+            // Two services building one image build it once, as the first (by name) says.
+            if (plan.Nodes.Any(n => n.Operation is BuildImage b && b.Image == image)) continue;
+            plan.Add(new BuildImage(image, service.Build!) { Service = service.Name, Cause = onlyMissing ? "image not present locally" : "build" });
         }
-        return new Plan(ops.Values);
+        return plan.Build();
     }
 }

@@ -1,3 +1,4 @@
+using Composer.Core.Engine;
 using Composer.Core.Model;
 
 namespace Composer.Core.Planning;
@@ -13,90 +14,90 @@ public static class CommandPlanner
             .Where(c => (includeOneOff || !c.OneOff) && (services.Count == 0 || services.Contains(c.Service)))
             .OrderBy(c => c.Name, StringComparer.Ordinal)];
 
-    private static IEnumerable<(string Service, string Condition)> Dependencies(ObservedContainer c) =>
-        c.Labels.TryGetValue(ComposeLabels.DependsOn, out var label) && label.Length > 0
-            ? label.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).Select(p => (p[0], p.Length > 1 ? p[1] : DependencyCondition.Started))
-            : [];
-
     /// <summary>Starts stopped containers, each after its dependencies are started, healthy or completed.</summary>
     public static Plan PlanStart(ObservedState observed, IReadOnlyCollection<string> services)
     {
-        var containers = Select(observed, services);
-        var all = Select(observed, []);
-        var byService = all.ToLookup(c => c.Service, StringComparer.Ordinal);
-        var starting = containers.Where(c => !c.IsRunning).ToDictionary(c => c.Name, c => $"start:{c.Name}");
-        var ops = new List<Operation>();
-        foreach (var c in containers.Where(c => !c.IsRunning))
+        var plan = new PlanBuilder();
+        var stopped = Select(observed, services).Where(c => !c.IsRunning).ToList();
+        var byService = Select(observed, []).ToLookup(c => c.Service, StringComparer.Ordinal);
+        var starts = stopped.ToDictionary(c => c.Name, c => plan.Add(new StartContainer(c.Name) { Cause = $"container is {c.State}", Service = c.Service }));
+        foreach (var c in stopped)
         {
-            var after = new List<string>();
-            foreach (var (dep, condition) in Dependencies(c))
+            var after = new List<PlanNode>();
+            foreach (var (dep, condition) in DependsOnLabel.Parse(c))
                 foreach (var d in byService[dep])
                 {
-                    if (condition == DependencyCondition.Started)
-                    {
-                        if (starting.TryGetValue(d.Name, out var id)) after.Add(id);
-                        continue;
-                    }
-                    var key = $"wait:{d.Name}:{condition}";
-                    if (!ops.Any(o => o.Id == key))
-                        ops.Add(new WaitContainer(d.Name, condition)
-                        {
-                            Id = key, Service = dep, Cause = $"{c.Service} depends on {dep} ({condition})",
-                            After = starting.TryGetValue(d.Name, out var sid) ? [sid] : [],
-                        });
-                    after.Add(key);
+                    var started = starts.TryGetValue(d.Name, out var s) ? [s] : Array.Empty<PlanNode>();
+                    after.AddRange(condition == DependencyCondition.Started ? started
+                        : [plan.Add(new WaitContainer(d.Name, condition) { Service = dep, Cause = $"{c.Service} depends on {dep} ({condition})" }, started)]);
                 }
-            ops.Add(new StartContainer(c.Name) { Id = starting[c.Name], Cause = $"container is {c.State}", Service = c.Service, After = [.. after.Distinct()] });
+            plan.After(starts[c.Name], after);
         }
-        return new Plan(ops);
+        return plan.Build();
     }
 
     /// <summary>Stops running containers, dependents first.</summary>
-    public static Plan PlanStop(ObservedState observed, IReadOnlyCollection<string> services, TimeSpan? timeout)
+    public static Plan PlanStop(ObservedState observed, IReadOnlyCollection<string> services, TimeSpan? timeout, string cause = "stop")
     {
+        var plan = new PlanBuilder();
         var running = Select(observed, services).Where(c => c.IsRunning).ToList();
-        var ops = new List<Operation>();
-        foreach (var c in running)
-        {
-            // Every running container that depends on c stops before it.
-            var after = running.Where(o => o.Name != c.Name && Dependencies(o).Any(d => d.Service == c.Service)).Select(o => $"stop:{o.Name}");
-            ops.Add(new StopContainer(c.Name, timeout) { Id = $"stop:{c.Name}", Cause = "stop", Service = c.Service, After = [.. after] });
-        }
-        return new Plan(ops);
+        var stops = running.ToDictionary(c => c.Name, c => plan.Add(new StopContainer(c.Name, timeout) { Cause = cause, Service = c.Service }));
+        // Every running container that depends on c stops before it.
+        var dependents = Planner.DependentsByLabel(running);
+        foreach (var c in running) plan.After(stops[c.Name], dependents[c.Service].Select(d => stops[d.Name]));
+        return plan.Build();
     }
 
     /// <summary>Restarts containers (running or not), dependencies first.</summary>
     public static Plan PlanRestart(ObservedState observed, IReadOnlyCollection<string> services, TimeSpan? timeout)
     {
+        var plan = new PlanBuilder();
         var containers = Select(observed, services);
-        var ops = new List<Operation>();
+        var restarts = containers.ToDictionary(c => c.Name, c => plan.Add(new RestartContainer(c.Name, timeout) { Cause = "restart", Service = c.Service }));
+        var dependents = Planner.DependentsByLabel(containers);
         foreach (var c in containers)
-        {
-            var after = containers.Where(o => o.Name != c.Name && Dependencies(c).Any(d => d.Service == o.Service)).Select(o => $"restart:{o.Name}");
-            ops.Add(new RestartContainer(c.Name, timeout) { Id = $"restart:{c.Name}", Cause = "restart", Service = c.Service, After = [.. after] });
-        }
-        return new Plan(ops);
+            foreach (var dependent in dependents[c.Service]) plan.After(restarts[dependent.Name], [restarts[c.Name]]);
+        return plan.Build();
     }
 
-    public static Plan PlanKill(ObservedState observed, IReadOnlyCollection<string> services, string signal) =>
-        new(Select(observed, services).Where(c => c.IsRunning)
-            .Select(c => new KillContainer(c.Name, signal) { Id = $"kill:{c.Name}", Cause = "kill", Service = c.Service }));
+    /// <summary>Kills running containers; given the project (<c>--remove-orphans</c>), also removes those of services it no longer has.</summary>
+    public static Plan PlanKill(ObservedState observed, IReadOnlyCollection<string> services, string signal, Project? removeOrphansOf = null)
+    {
+        var plan = new PlanBuilder();
+        var orphans = removeOrphansOf is null ? [] : Planner.Orphans(removeOrphansOf, observed).ToHashSet();
+        foreach (var c in Select(observed, services).Where(c => c.IsRunning && !orphans.Contains(c)))
+            plan.Add(new KillContainer(c.Name, signal) { Cause = "kill", Service = c.Service });
+        foreach (var orphan in orphans)
+        {
+            var killed = orphan.IsRunning ? [plan.Add(new KillContainer(orphan.Name, signal) { Cause = "orphan", Service = orphan.Service })] : Array.Empty<PlanNode>();
+            plan.Add(new RemoveContainer(orphan.Name) { Cause = "orphan", Service = orphan.Service }, killed);
+        }
+        return plan.Build();
+    }
 
     /// <summary>Removes stopped containers; with <paramref name="stop"/> stops running ones first.</summary>
     public static Plan PlanRemove(ObservedState observed, IReadOnlyCollection<string> services, bool stop, bool removeAnonymousVolumes)
     {
-        var ops = new List<Operation>();
+        var plan = new PlanBuilder();
         foreach (var c in Select(observed, services, includeOneOff: true))
         {
             if (c.IsRunning && !stop) continue;
-            var after = new List<string>();
-            if (c.IsRunning)
-            {
-                ops.Add(new StopContainer(c.Name, null) { Id = $"stop:{c.Name}", Cause = "rm --stop", Service = c.Service });
-                after.Add($"stop:{c.Name}");
-            }
-            ops.Add(new RemoveContainer(c.Name, removeAnonymousVolumes) { Id = $"remove:{c.Name}", Cause = "rm", Service = c.Service, After = [.. after] });
+            var stopped = c.IsRunning ? [plan.Add(new StopContainer(c.Name, null) { Cause = "rm --stop", Service = c.Service })] : Array.Empty<PlanNode>();
+            plan.Add(new RemoveContainer(c.Name, removeAnonymousVolumes) { Cause = "rm", Service = c.Service }, stopped);
         }
-        return new Plan(ops);
+        return plan.Build();
+    }
+
+    /// <summary>
+    /// Pulls each service's image once (by the first service that names it), for <c>composer pull</c>. Builds-only
+    /// services have nothing to pull.
+    /// </summary>
+    public static Plan PlanPull(Project project, IReadOnlyCollection<string> services)
+    {
+        var plan = new PlanBuilder();
+        foreach (var service in project.Services.Values.Where(s => s.Image is not null && (services.Count == 0 || services.Contains(s.Name))))
+            if (!plan.Nodes.Any(n => n.Operation is PullImage p && p.Image == service.Image))
+                plan.Add(new PullImage(service.Image!) { Service = service.Name, Cause = "pull" });
+        return plan.Build();
     }
 }

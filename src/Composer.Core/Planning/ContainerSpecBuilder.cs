@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Composer.Core.Engine;
 using Composer.Core.Model;
 
 namespace Composer.Core.Planning;
@@ -22,7 +23,7 @@ public static partial class ContainerSpecBuilder
         labels[ComposeLabels.ConfigFiles] = string.Join(",", project.ConfigFiles);
         labels[ComposeLabels.Version] = ComposerVersion;
         labels[ComposeLabels.Composer] = ComposerVersion;
-        labels[ComposeLabels.DependsOn] = DependsOnLabel(service);
+        labels[ComposeLabels.DependsOn] = DependsOnLabel.Format(service);
         if (imageId is not null) labels[ComposeLabels.Image] = imageId;
 
         // Networks: the highest priority first (then by name) is attached at create; the rest are connected before start.
@@ -105,9 +106,6 @@ public static partial class ContainerSpecBuilder
     /// Compose's depends_on label: <c>service:condition:restart</c>, comma separated; lets <c>down</c> order without the
     /// file. Links, network_mode and volumes_from are in depends_on already (the loader adds them, as Compose does).
     /// </summary>
-    public static string DependsOnLabel(Service service) =>
-        string.Join(",", service.DependsOn.Select(kv => $"{kv.Key}:{kv.Value.Condition}:{(kv.Value.Restart ? "true" : "false")}"));
-
     private static string VolumesFromContainer(Project project, string spec)
     {
         var parts = spec.Split(':');

@@ -1,13 +1,19 @@
 using System.Collections.Immutable;
 using System.Text;
+using Composer.Core.Engine;
 
 namespace Composer.Core.Planning;
 
 /// <summary>One engine call (or one wait), with why it is needed and what must finish before it.</summary>
 public abstract record Operation
 {
-    public required string Id { get; init; }
+    /// <summary>
+    /// Identity within a plan, derived from what the operation does to what: one operation of a kind per target.
+    /// Planners never write ids; they link operations through <see cref="PlanBuilder"/>'s node handles.
+    /// </summary>
+    public abstract string Id { get; }
     public required string Cause { get; init; }
+    /// <summary>Ids of the operations this one runs after; set by <see cref="PlanBuilder"/>.</summary>
     public ImmutableArray<string> After { get; init; } = [];
     /// <summary>Ordering only: runs after these, but their failure does not fail this one (depends_on required: false).</summary>
     public ImmutableArray<string> SoftAfter { get; init; } = [];
@@ -19,19 +25,31 @@ public abstract record Operation
     public abstract string Describe();
 }
 
-public sealed record CreateNetwork(NetworkSpec Spec) : Operation { public override string Describe() => $"create network {Spec.Name}"; }
-public sealed record RemoveNetwork(string Name) : Operation { public override string Describe() => $"remove network {Name}"; }
-public sealed record CreateVolume(VolumeSpec Spec) : Operation { public override string Describe() => $"create volume {Spec.Name}"; }
-public sealed record RemoveVolume(string Name) : Operation { public override string Describe() => $"remove volume {Name}"; }
-public sealed record PullImage(string Image) : Operation { public override string Describe() => $"pull image {Image}"; }
-public sealed record CreateContainer(ContainerSpec Spec) : Operation { public override string Describe() => $"create container {Spec.Name}"; }
-public sealed record StartContainer(string Name) : Operation { public override string Describe() => $"start container {Name}"; }
-public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Describe() => $"stop container {Name}"; }
-public sealed record RemoveContainer(string Name, bool RemoveAnonymousVolumes = true) : Operation { public override string Describe() => $"remove container {Name}"; }
+public sealed record CreateNetwork(NetworkSpec Spec) : Operation { public override string Id => $"network:{Spec.Name}"; public override string Describe() => $"create network {Spec.Name}"; }
+public sealed record RemoveNetwork(string Name) : Operation { public override string Id => $"rmnet:{Name}"; public override string Describe() => $"remove network {Name}"; }
+public sealed record CreateVolume(VolumeSpec Spec) : Operation { public override string Id => $"volume:{Spec.Name}"; public override string Describe() => $"create volume {Spec.Name}"; }
+public sealed record RemoveVolume(string Name) : Operation { public override string Id => $"rmvol:{Name}"; public override string Describe() => $"remove volume {Name}"; }
+public sealed record PullImage(string Image) : Operation { public override string Id => $"pull:{Image}"; public override string Describe() => $"pull image {Image}"; }
+public sealed record CreateContainer(ContainerSpec Spec) : Operation
+{
+    public override string Id => $"create:{Spec.Name}";
+    /// <summary>Replaces a container whose configuration differs from the file's (plan shows which fields).</summary>
+    public bool ConfigurationChanged => Cause == RecreateCauses.ConfigurationChanged;
+    public override string Describe() => $"create container {Spec.Name}";
+}
+
+public static class RecreateCauses
+{
+    public const string ConfigurationChanged = "configuration changed";
+}
+public sealed record StartContainer(string Name) : Operation { public override string Id => $"start:{Name}"; public override string Describe() => $"start container {Name}"; }
+public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Id => $"stop:{Name}"; public override string Describe() => $"stop container {Name}"; }
+public sealed record RemoveContainer(string Name, bool RemoveAnonymousVolumes = true) : Operation { public override string Id => $"remove:{Name}"; public override string Describe() => $"remove container {Name}"; }
 public sealed record WaitContainer(string Name, string Condition) : Operation
 {
     /// <summary>False for depends_on required: false: a failure is a warning and the dependent starts anyway.</summary>
     public bool Required { get; init; } = true;
+    public override string Id => $"wait:{Name}:{Condition}" + (Required ? "" : ":optional");
     public override bool UsesEngineSlot => false;
     public override string Describe() => $"wait for container {Name} ({Condition})";
 }

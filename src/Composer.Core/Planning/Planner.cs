@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Composer.Core.Engine;
 using Composer.Core.Graph;
 using Composer.Core.Model;
 
@@ -15,6 +16,11 @@ public sealed record UpOptions
     public bool RemoveOrphans { get; init; }
     public ImmutableDictionary<string, int> Scale { get; init; } = ImmutableDictionary<string, int>.Empty;
     public TimeSpan? Timeout { get; init; }
+    /// <summary>
+    /// Plan for <c>run</c>: what a one-off container of this service needs (its networks, volumes, image and, unless
+    /// <see cref="NoDeps"/>, its dependencies meeting their conditions), but not the service's own containers.
+    /// </summary>
+    public string? OneOffService { get; init; }
     /// <summary>Services to recreate whatever their state, with the cause to show (watch mode's relink).</summary>
     public ImmutableDictionary<string, string> Recreate { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
@@ -35,26 +41,28 @@ public static class Planner
     public static Plan PlanUp(Project project, ObservedState observed, UpOptions options)
     {
         var graph = DependencyGraph.Build(project);
-        var selected = options.Services.IsEmpty
-            ? project.Services.Keys.ToHashSet(StringComparer.Ordinal)
-            : options.NoDeps ? options.Services.ToHashSet(StringComparer.Ordinal) : graph.WithDependencies(options.Services).ToHashSet(StringComparer.Ordinal);
+        var selected = graph.Select(options.Services, options.NoDeps);
         foreach (var name in options.Services.Where(s => !project.Services.ContainsKey(s)))
             throw new PlanningException($"no such service: {name}");
 
-        var ops = new List<Operation>();
-        var warnings = new List<string>();
-        var resourceOps = new Dictionary<string, string>(StringComparer.Ordinal); // network/volume key → op id
+        var plan = new PlanBuilder();
+        var resourceOps = new Dictionary<string, PlanNode>(StringComparer.Ordinal); // network/volume key → its create
 
-        PlanNetworksAndVolumes(project, observed, selected, ops, resourceOps);
-        var pullOps = PlanImages(project, observed, selected, ops);
+        PlanNetworksAndVolumes(project, observed, selected, plan, resourceOps);
+        var pullOps = PlanImages(project, observed, selected, plan);
 
         var byService = observed.Containers.Where(c => !c.OneOff).ToLookup(c => c.Service, StringComparer.Ordinal);
         var recreated = new HashSet<string>(StringComparer.Ordinal);
-        var createOps = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var startOps = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var createOps = new Dictionary<string, List<PlanNode>>(StringComparer.Ordinal);
+        var startOps = new Dictionary<string, List<PlanNode>>(StringComparer.Ordinal);
+        var startByContainer = new Dictionary<string, PlanNode>(StringComparer.Ordinal);
 
         foreach (var name in graph.TopologicalOrder().Where(selected.Contains))
         {
+            createOps[name] = [];
+            startOps[name] = [];
+            // A one-off container is made by `run` itself: plan only what it needs around it.
+            if (name == options.OneOffService) continue;
             var service = project.Services[name];
             var hash = ConfigHash.Compute(service);
             var imageId = observed.Images.GetValueOrDefault(BuildPlanner.ImageOf(project, service));
@@ -68,10 +76,8 @@ public static class Planner
             var cascade = graph.EdgesFrom(name).OrderBy(e => e.Kind == EdgeKind.DependsOn ? 1 : 0).FirstOrDefault(e => recreated.Contains(e.To) &&
                 (e.Kind is EdgeKind.Link or EdgeKind.NetworkMode or EdgeKind.VolumesFrom ||
                  e.Kind == EdgeKind.DependsOn && service.DependsOn.TryGetValue(e.To, out var d) && d.Restart));
-            if (cascade is not null && !options.NoRecreate) recreateCause = $"dependency {cascade.To} recreated ({KindText(cascade.Kind)})";
+            if (cascade is not null && !options.NoRecreate) recreateCause = $"dependency {cascade.To} recreated ({(cascade.Kind == EdgeKind.DependsOn ? "depends_on restart: true" : cascade.Kind.Text())})";
 
-            createOps[name] = [];
-            startOps[name] = [];
             foreach (var number in Enumerable.Range(1, Math.Max(scale, 0)))
             {
                 var container = existing.FirstOrDefault(c => c.Number == number);
@@ -81,23 +87,20 @@ public static class Planner
                 {
                     if (options.ForceRecreate) containerCause = "--force-recreate";
                     else if (options.Recreate.TryGetValue(name, out var why)) containerCause = why;
-                    else if (container.ConfigHash != hash) containerCause = "configuration changed";
+                    else if (container.ConfigHash != hash) containerCause = RecreateCauses.ConfigurationChanged;
                     else if (imageId is not null && container.ImageId is not null && container.ImageId != imageId) containerCause = "image changed";
                     else if (container.Name != spec.Name) containerCause = "container name changed";
-                    else if (Execution.LinkVariables.StaleTarget(container, spec, observed) is { } moved) containerCause = $"dependency {moved} has a new address";
+                    else if (LinkVariables.StaleTarget(container, spec, observed) is { } moved) containerCause = $"dependency {moved} has a new address";
                 }
 
-                var createAfter = new List<string>();
+                var createAfter = new List<PlanNode>();
                 if (container is null || containerCause is not null)
                 {
                     if (container is not null)
                     {
                         recreated.Add(name);
-                        var stop = new StopContainer(container.Name, options.Timeout ?? service.StopGracePeriod) { Id = $"stop:{container.Name}", Cause = containerCause!, Service = name };
-                        var remove = new RemoveContainer(container.Name) { Id = $"remove:{container.Name}", Cause = containerCause!, After = [stop.Id], Service = name };
-                        ops.Add(stop);
-                        ops.Add(remove);
-                        createAfter.Add(remove.Id);
+                        var stop = plan.Add(new StopContainer(container.Name, options.Timeout ?? service.StopGracePeriod) { Cause = containerCause!, Service = name });
+                        createAfter.Add(plan.Add(new RemoveContainer(container.Name) { Cause = containerCause!, Service = name }, stop));
                     }
                     createAfter.AddRange(ResourcesOf(service).Where(resourceOps.ContainsKey).Select(r => resourceOps[r]));
                     if (service.Image is not null && pullOps.TryGetValue(service.Image, out var pull)) createAfter.Add(pull);
@@ -105,56 +108,58 @@ public static class Planner
                     foreach (var edge in graph.EdgesFrom(name).Where(e => e.Kind != EdgeKind.DependsOn))
                         createAfter.AddRange(createOps.GetValueOrDefault(edge.To) ?? []);
                     // Link and discovery variables hold the targets' addresses, which exist once the targets run.
-                    createAfter.AddRange(spec.LinkTargets.Select(t => $"start:{t.Container}").Where(id => ops.Any(o => o.Id == id)));
-                    var create = new CreateContainer(spec)
-                    {
-                        Id = $"create:{spec.Name}", Service = name, After = [.. createAfter.Distinct()],
-                        Cause = container is null ? "missing" : containerCause!,
-                    };
-                    ops.Add(create);
-                    createOps[name].Add(create.Id);
+                    foreach (var target in spec.LinkTargets)
+                        if (startByContainer.TryGetValue(target.Container, out var targetStart)) createAfter.Add(targetStart);
+                    var create = plan.Add(new CreateContainer(spec) { Service = name, Cause = container is null ? "missing" : containerCause! }, createAfter);
+                    createOps[name].Add(create);
                     if (!options.NoStart)
                     {
-                        var start = new StartContainer(spec.Name) { Id = $"start:{spec.Name}", Cause = "created", After = [create.Id], Service = name };
-                        ops.Add(start);
-                        startOps[name].Add(start.Id);
+                        var start = plan.Add(new StartContainer(spec.Name) { Cause = "created", Service = name }, create);
+                        startOps[name].Add(start);
+                        startByContainer[spec.Name] = start;
                     }
                 }
                 else if (!container.IsRunning && !options.NoStart)
                 {
-                    var start = new StartContainer(container.Name) { Id = $"start:{container.Name}", Cause = $"container is {container.State}", Service = name };
-                    ops.Add(start);
-                    startOps[name].Add(start.Id);
+                    var start = plan.Add(new StartContainer(container.Name) { Cause = $"container is {container.State}", Service = name });
+                    startOps[name].Add(start);
+                    startByContainer[container.Name] = start;
                 }
             }
 
             // Scale down: the highest numbers go first.
             foreach (var extra in existing.Where(c => c.Number > scale).OrderByDescending(c => c.Number))
-            {
-                var stop = new StopContainer(extra.Name, options.Timeout) { Id = $"stop:{extra.Name}", Cause = $"scale {name}={scale}", Service = name };
-                ops.Add(stop);
-                ops.Add(new RemoveContainer(extra.Name) { Id = $"remove:{extra.Name}", Cause = $"scale {name}={scale}", After = [stop.Id], Service = name });
-            }
+                StopAndRemove(plan, extra, options.Timeout, $"scale {name}={scale}");
         }
 
-        AddStartOrdering(project, graph, selected, ops, startOps);
-        PlanOrphans(project, observed, options, ops, warnings);
-        return new Plan(ops, warnings);
+        AddStartOrdering(project, graph, selected, plan, startOps, startByContainer);
+        if (options.OneOffService is { } oneOff && !options.NoDeps) WaitForOneOffDependencies(project, oneOff, plan, startByContainer);
+        PlanOrphans(project, observed, options, plan);
+        return plan.Build();
     }
 
-    private static string KindText(EdgeKind kind) => kind switch
+    private static void StopAndRemove(PlanBuilder plan, ObservedContainer container, TimeSpan? timeout, string cause)
     {
-        EdgeKind.Link => "links",
-        EdgeKind.NetworkMode => "network_mode",
-        EdgeKind.VolumesFrom => "volumes_from",
-        _ => "depends_on restart: true",
-    };
+        var stop = plan.Add(new StopContainer(container.Name, timeout) { Cause = cause, Service = container.Service });
+        plan.Add(new RemoveContainer(container.Name) { Cause = cause, Service = container.Service }, stop);
+    }
+
+    /// <summary>A one-off container starts once its dependencies meet their conditions (its own start is not in the plan).</summary>
+    private static void WaitForOneOffDependencies(Project project, string oneOff, PlanBuilder plan, Dictionary<string, PlanNode> startByContainer)
+    {
+        foreach (var (dep, d) in project.Services[oneOff].DependsOn.Where(kv => kv.Value.Condition != DependencyCondition.Started && project.Services.ContainsKey(kv.Key)))
+        {
+            var container = project.ContainerName(project.Services[dep], 1);
+            plan.Add(new WaitContainer(container, d.Condition) { Service = dep, Cause = $"{oneOff} depends on {dep} ({d.Condition})", Required = d.Required },
+                startByContainer.TryGetValue(container, out var start) ? [start] : []);
+        }
+    }
 
     private static IEnumerable<string> ResourcesOf(Service s) =>
         s.Networks.Keys.Select(k => "network:" + k)
             .Concat(s.Volumes.Where(m => m.Type == MountType.Volume && m.Source is not null).Select(m => "volume:" + m.Source));
 
-    private static void PlanNetworksAndVolumes(Project project, ObservedState observed, ISet<string> selected, List<Operation> ops, Dictionary<string, string> resourceOps)
+    private static void PlanNetworksAndVolumes(Project project, ObservedState observed, ISet<string> selected, PlanBuilder plan, Dictionary<string, PlanNode> resourceOps)
     {
         var used = project.Services.Values.Where(s => selected.Contains(s.Name)).SelectMany(ResourcesOf).ToHashSet(StringComparer.Ordinal);
         foreach (var network in project.Networks.Values.Where(n => used.Contains("network:" + n.Key)))
@@ -166,9 +171,7 @@ public static class Planner
                 continue;
             }
             if (observed.Networks.Any(n => n.Name == network.Name)) continue;
-            var op = new CreateNetwork(ContainerSpecBuilder.Network(project, network)) { Id = $"network:{network.Name}", Cause = "missing" };
-            ops.Add(op);
-            resourceOps["network:" + network.Key] = op.Id;
+            resourceOps["network:" + network.Key] = plan.Add(new CreateNetwork(ContainerSpecBuilder.Network(project, network)) { Cause = "missing" });
         }
         foreach (var volume in project.Volumes.Values.Where(v => used.Contains("volume:" + v.Key)))
         {
@@ -179,36 +182,32 @@ public static class Planner
                 continue;
             }
             if (observed.Volumes.Any(v => v.Name == volume.Name)) continue;
-            var op = new CreateVolume(ContainerSpecBuilder.Volume(project, volume)) { Id = $"volume:{volume.Name}", Cause = "missing" };
-            ops.Add(op);
-            resourceOps["volume:" + volume.Key] = op.Id;
+            resourceOps["volume:" + volume.Key] = plan.Add(new CreateVolume(ContainerSpecBuilder.Volume(project, volume)) { Cause = "missing" });
         }
     }
 
-    private static Dictionary<string, string> PlanImages(Project project, ObservedState observed, ISet<string> selected, List<Operation> ops)
+    private static Dictionary<string, PlanNode> PlanImages(Project project, ObservedState observed, ISet<string> selected, PlanBuilder plan)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, PlanNode>(StringComparer.Ordinal);
         foreach (var service in project.Services.Values.Where(s => selected.Contains(s.Name) && s.Image is not null))
         {
             var image = service.Image!;
             if (result.ContainsKey(image) || observed.Images.GetValueOrDefault(image) is not null || service.PullPolicy == "never") continue;
-            var op = new PullImage(image) { Id = $"pull:{image}", Cause = "image not present locally", Service = service.Name };
-            ops.Add(op);
-            result[image] = op.Id;
+            result[image] = plan.Add(new PullImage(image) { Cause = "image not present locally", Service = service.Name });
         }
         return result;
     }
 
     /// <summary>A container starts only after what it depends on is started, healthy or completed, as its condition says.</summary>
-    private static void AddStartOrdering(Project project, DependencyGraph graph, ISet<string> selected, List<Operation> ops, Dictionary<string, List<string>> startOps)
+    private static void AddStartOrdering(Project project, DependencyGraph graph, ISet<string> selected, PlanBuilder plan,
+        Dictionary<string, List<PlanNode>> startOps, Dictionary<string, PlanNode> startByContainer)
     {
-        var waits = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < ops.Count; i++)
+        foreach (var (node, op) in plan.Nodes.ToList())
         {
-            if (ops[i] is not StartContainer start || start.Service is not { } name) continue;
+            if (op is not StartContainer || op.Service is not { } name) continue;
             var service = project.Services[name];
-            var after = start.After.ToList();
-            var soft = new List<string>();
+            var after = new List<PlanNode>();
+            var soft = new List<PlanNode>();
             foreach (var dep in graph.DependenciesOf(name).Where(selected.Contains))
             {
                 var condition = service.DependsOn.TryGetValue(dep, out var d) ? d.Condition : DependencyCondition.Started;
@@ -225,43 +224,37 @@ public static class Planner
                 foreach (var number in Enumerable.Range(1, Math.Max(1, depService.Scale)))
                 {
                     var container = project.ContainerName(depService, number);
-                    var key = $"wait:{container}:{condition}" + (required ? "" : ":optional");
-                    if (!waits.ContainsKey(key))
+                    var started = startByContainer.TryGetValue(container, out var s) && depStarts.Contains(s) ? [s] : Array.Empty<PlanNode>();
+                    target.Add(plan.Add(new WaitContainer(container, condition)
                     {
-                        var startId = $"start:{container}";
-                        waits[key] = key;
-                        ops.Add(new WaitContainer(container, condition)
-                        {
-                            Id = key, Service = dep, Cause = $"{name} depends on {dep} ({condition}{(required ? "" : ", required: false")})",
-                            After = depStarts.Contains(startId) ? [startId] : [],
-                            Required = required,
-                        });
-                    }
-                    target.Add(key);
+                        Service = dep, Cause = $"{name} depends on {dep} ({condition}{(required ? "" : ", required: false")})", Required = required,
+                    }, started));
                 }
             }
-            ops[i] = start with { After = [.. after.Distinct()], SoftAfter = [.. soft.Distinct()] };
+            plan.After(node, after, soft);
         }
     }
 
-    private static void PlanOrphans(Project project, ObservedState observed, UpOptions options, List<Operation> ops, List<string> warnings)
+    private static void PlanOrphans(Project project, ObservedState observed, UpOptions options, PlanBuilder plan)
     {
-        var orphans = observed.Containers
-            .Where(c => !c.OneOff && !project.Services.ContainsKey(c.Service) && !project.DisabledServices.ContainsKey(c.Service))
-            .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var orphans = Orphans(project, observed).ToList();
         if (orphans.Count == 0) return;
         if (!options.RemoveOrphans)
         {
-            warnings.Add($"Found orphan containers ([{string.Join(" ", orphans.Select(o => o.Name))}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.");
+            plan.Warn(OrphanWarning(orphans.Select(o => o.Name)));
             return;
         }
-        foreach (var orphan in orphans)
-        {
-            var stop = new StopContainer(orphan.Name, options.Timeout) { Id = $"stop:{orphan.Name}", Cause = "orphan", Service = orphan.Service };
-            ops.Add(stop);
-            ops.Add(new RemoveContainer(orphan.Name) { Id = $"remove:{orphan.Name}", Cause = "orphan", After = [stop.Id], Service = orphan.Service });
-        }
+        foreach (var orphan in orphans) StopAndRemove(plan, orphan, options.Timeout, "orphan");
     }
+
+    /// <summary>Containers of services the file no longer has (disabled by a profile is not gone), by name.</summary>
+    public static IEnumerable<ObservedContainer> Orphans(Project project, ObservedState observed) =>
+        observed.Containers
+            .Where(c => !c.OneOff && !project.Services.ContainsKey(c.Service) && !project.DisabledServices.ContainsKey(c.Service))
+            .OrderBy(c => c.Name, StringComparer.Ordinal);
+
+    private static string OrphanWarning(IEnumerable<string> orphans) =>
+        $"Found orphan containers ([{string.Join(" ", orphans)}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.";
 
     /// <summary>
     /// Tears a project down: each container is stopped after the containers that depend on it (read from the
@@ -270,58 +263,42 @@ public static class Planner
     /// </summary>
     public static Plan PlanDown(Project? project, ObservedState observed, DownOptions options)
     {
-        var ops = new List<Operation>();
+        var plan = new PlanBuilder();
         var containers = observed.Containers
             .Where(c => options.RemoveOrphans || project is null || c.OneOff || project.Services.ContainsKey(c.Service) || project.DisabledServices.ContainsKey(c.Service))
             .ToList();
-        var warnings = new List<string>();
         if (project is not null && !options.RemoveOrphans)
         {
             var orphans = observed.Containers.Except(containers).Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
-            if (orphans.Count > 0)
-                warnings.Add($"Found orphan containers ([{string.Join(" ", orphans)}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.");
+            if (orphans.Count > 0) plan.Warn(OrphanWarning(orphans));
         }
 
-        // dependents[x] = services whose containers must stop before x's.
-        var dependents = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var c in containers)
-            foreach (var dep in DependenciesFromLabel(c))
-            {
-                if (!dependents.TryGetValue(dep, out var set)) dependents[dep] = set = new(StringComparer.Ordinal);
-                set.Add(c.Service);
-            }
-        var byService = containers.ToLookup(c => c.Service, StringComparer.Ordinal);
-        var removeIds = new List<string>();
-        foreach (var c in containers.OrderBy(c => c.Name, StringComparer.Ordinal))
+        // Every running container stops after the running containers that depend on it.
+        var ordered = containers.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var stops = ordered.Where(c => c.IsRunning).ToDictionary(c => c.Name, c => plan.Add(new StopContainer(c.Name,
+            options.Timeout ?? project?.Services.GetValueOrDefault(c.Service)?.StopGracePeriod) { Cause = "down", Service = c.Service }));
+        var dependents = DependentsByLabel(containers);
+        var removes = new List<PlanNode>();
+        foreach (var c in ordered)
         {
-            var timeout = options.Timeout ?? (project?.Services.GetValueOrDefault(c.Service)?.StopGracePeriod);
-            var after = (dependents.GetValueOrDefault(c.Service) ?? [])
-                .Where(s => s != c.Service)
-                .SelectMany(s => byService[s]).Where(x => x.IsRunning).Select(x => $"stop:{x.Name}").ToList();
-            string? stopId = null;
-            if (c.IsRunning)
+            var after = dependents[c.Service].Where(x => x.IsRunning).Select(x => stops[x.Name]).ToList();
+            if (stops.TryGetValue(c.Name, out var stop))
             {
-                stopId = $"stop:{c.Name}";
-                ops.Add(new StopContainer(c.Name, timeout) { Id = stopId, Cause = "down", After = [.. after], Service = c.Service });
+                plan.After(stop, after);
+                after = [stop];
             }
-            var remove = new RemoveContainer(c.Name)
-            {
-                Id = $"remove:{c.Name}", Cause = "down", Service = c.Service,
-                After = stopId is null ? [.. after] : [stopId],
-            };
-            ops.Add(remove);
-            removeIds.Add(remove.Id);
+            removes.Add(plan.Add(new RemoveContainer(c.Name) { Cause = "down", Service = c.Service }, after));
         }
         foreach (var n in observed.Networks.OrderBy(n => n.Name, StringComparer.Ordinal))
-            ops.Add(new RemoveNetwork(n.Name) { Id = $"rmnet:{n.Name}", Cause = "down", After = [.. removeIds] });
+            plan.Add(new RemoveNetwork(n.Name) { Cause = "down" }, removes);
         if (options.RemoveVolumes)
             foreach (var v in observed.Volumes.OrderBy(v => v.Name, StringComparer.Ordinal))
-                ops.Add(new RemoveVolume(v.Name) { Id = $"rmvol:{v.Name}", Cause = "down -v", After = [.. removeIds] });
-        return new Plan(ops, warnings);
+                plan.Add(new RemoveVolume(v.Name) { Cause = "down -v" }, removes);
+        return plan.Build();
     }
 
-    public static IEnumerable<string> DependenciesFromLabel(ObservedContainer c) =>
-        c.Labels.TryGetValue(ComposeLabels.DependsOn, out var label) && label.Length > 0
-            ? label.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')[0])
-            : [];
+    /// <summary>Service → the containers (of other services) whose depends_on label names it: they stop first.</summary>
+    public static ILookup<string, ObservedContainer> DependentsByLabel(IEnumerable<ObservedContainer> containers) =>
+        containers.SelectMany(c => DependsOnLabel.Parse(c).Where(d => d.Service != c.Service).Select(d => (d.Service, Container: c)))
+            .ToLookup(x => x.Service, x => x.Container, StringComparer.Ordinal);
 }

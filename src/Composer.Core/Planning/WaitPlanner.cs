@@ -1,4 +1,4 @@
-using Composer.Core.Execution;
+using Composer.Core.Engine;
 using Composer.Core.Graph;
 using Composer.Core.Model;
 
@@ -10,12 +10,11 @@ public static class WaitPlanner
     public static Plan PlanWait(Project project, IReadOnlyCollection<string> services, bool noDeps, IReadOnlyDictionary<string, int>? scale = null)
     {
         var graph = DependencyGraph.Build(project);
-        var selected = services.Count == 0 ? project.Services.Keys.ToHashSet(StringComparer.Ordinal)
-            : noDeps ? services.ToHashSet(StringComparer.Ordinal) : graph.WithDependencies(services);
+        var selected = graph.Select(services, noDeps);
         // One-shot jobs others wait to complete are expected to exit, as in Compose.
         var jobs = project.Services.Values.SelectMany(s => s.DependsOn)
             .Where(kv => kv.Value.Condition == DependencyCondition.CompletedSuccessfully).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
-        var ops = new List<Operation>();
+        var plan = new PlanBuilder();
         foreach (var name in selected.Where(s => !jobs.Contains(s)).Order(StringComparer.Ordinal))
         {
             var service = project.Services[name];
@@ -23,12 +22,9 @@ public static class WaitPlanner
             foreach (var number in Enumerable.Range(1, Math.Max(0, replicas)))
             {
                 var container = project.ContainerName(service, number);
-                ops.Add(new WaitContainer(container, WaitConditions.RunningOrHealthy)
-                {
-                    Id = $"wait:{container}", Service = name, Cause = "--wait",
-                });
+                plan.Add(new WaitContainer(container, WaitConditions.RunningOrHealthy) { Service = name, Cause = "--wait" });
             }
         }
-        return new Plan(ops);
+        return plan.Build();
     }
 }

@@ -1,3 +1,5 @@
+using Composer.Core.Engine;
+
 namespace Composer.Core.Supervision;
 
 public enum IncidentKind

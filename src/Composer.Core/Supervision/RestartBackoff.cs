@@ -1,3 +1,4 @@
+
 namespace Composer.Core.Supervision;
 
 public sealed record BackoffOptions
@@ -10,7 +11,10 @@ public sealed record BackoffOptions
     public int CrashLoopThreshold { get; init; } = 5;
     public TimeSpan CrashLoopWindow { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Per-service settings from <c>x-composer: { restart_backoff: { initial, cap, stable_after } }</c>-style keys.</summary>
+    /// <summary>
+    /// Per-service settings from <c>x-composer: { restart_backoff: { initial, cap, stable_after } }</c>, or the same
+    /// keys flat (<c>restart_backoff_initial</c>…): the loader names a nested block's keys with its prefix.
+    /// </summary>
     public BackoffOptions WithOverrides(IReadOnlyDictionary<string, string> extensions)
     {
         var result = this;

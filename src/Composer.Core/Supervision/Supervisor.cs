@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Graph;
 using Composer.Core.Model;
 using Composer.Core.Planning;
-using Polly;
 using Polly.Retry;
+using Polly;
 
 namespace Composer.Core.Supervision;
 
@@ -152,13 +153,8 @@ public sealed class Supervisor
 
     private async Task<ObservedState> ObserveAsync(CancellationToken ct)
     {
-        var observed = await _engine.ObserveAsync(new ObserveRequest(_project.Name)
-        {
-            IncludeOneOff = false,
-            Images = [.. _project.Services.Values.Select(s => s.Image).OfType<string>()],
-            ExternalNetworks = [.. _project.Networks.Values.Where(n => n.External).Select(n => n.Name)],
-            ExternalVolumes = [.. _project.Volumes.Values.Where(v => v.External).Select(v => v.Name)],
-        }, ct).ConfigureAwait(false);
+        // What up observes (built images included, so a recreate keeps their id label), without one-off containers.
+        var observed = await _engine.ObserveAsync(Observation.For(_project) with { IncludeOneOff = false }, ct).ConfigureAwait(false);
         foreach (var c in observed.Containers.Where(c => c.IsRunning)) _known[c.Name] = c;
         return observed;
     }
@@ -237,10 +233,10 @@ public sealed class Supervisor
             var startedSince = _lastStart.TryGetValue(e.ContainerName, out var lastStart) && lastStart > e.Time;
             if (incident.Kind == IncidentKind.Unhealthy && current is { IsRunning: true })
             {
-                await RunPlanAsync(new Plan([
-                    new StopContainer(current.Name, null) { Id = $"stop:{current.Name}", Cause = "unhealthy", Service = service.Name },
-                    new StartContainer(current.Name) { Id = $"start:{current.Name}", Cause = "unhealthy", Service = service.Name, After = [$"stop:{current.Name}"] },
-                ]), ct).ConfigureAwait(false);
+                var plan = new PlanBuilder();
+                plan.Add(new StartContainer(current.Name) { Cause = "unhealthy", Service = service.Name },
+                    plan.Add(new StopContainer(current.Name, null) { Cause = "unhealthy", Service = service.Name }));
+                await RunPlanAsync(plan.Build(), ct).ConfigureAwait(false);
             }
             else if (current is { IsRunning: true } && (startedSince || current.Id != e.ContainerId))
             {

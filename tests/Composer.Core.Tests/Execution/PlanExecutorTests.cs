@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Planning;
 using Composer.Core.Tests.TestSupport;
@@ -38,9 +39,14 @@ public class PlanExecutorTests
                 depends_on: { db: { condition: service_healthy } }
             """);
         var engine = new FakeEngine();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         engine.WaitHook = async (_, _) =>
         {
-            while (engine.Containers.GetValueOrDefault("demo-other-1")?.State != ContainerState.Running) await Task.Yield();
+            while (engine.Containers.GetValueOrDefault("demo-other-1")?.State != ContainerState.Running)
+            {
+                if (waited.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("demo-other-1 never started: the wait held the only slot");
+                await Task.Yield();
+            }
         };
         var run = new PlanExecutor(engine, parallelism: 1).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
         (await run.WaitAsync(TimeSpan.FromSeconds(60))).Succeeded.Should().BeTrue();

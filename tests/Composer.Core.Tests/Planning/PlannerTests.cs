@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Model;
 using Composer.Core.Planning;

@@ -1,4 +1,6 @@
+using Composer.Core.Engine;
 using Composer.Core.Supervision;
+using Composer.Core.Tests.TestSupport;
 
 namespace Composer.Core.Tests.Supervision;
 
@@ -91,5 +93,20 @@ public class RestartBackoffTests
         var options = new BackoffOptions().WithOverrides(new Dictionary<string, string> { ["restart_backoff_cap"] = "2s", ["restart_backoff_initial"] = "50ms" });
         options.Cap.Should().Be(TimeSpan.FromSeconds(2));
         options.Initial.Should().Be(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public void The_nested_restart_backoff_block_the_readme_documents_is_read_and_the_flat_keys_still_are()
+    {
+        var project = TestProjects.Load("""
+            services:
+              nested: { image: x, x-composer: { restart_backoff: { initial: 50ms, cap: 5s, stable_after: 20s } } }
+              flat: { image: x, x-composer: { restart_backoff_initial: 70ms } }
+            """);
+        var nested = new BackoffOptions().WithOverrides(project.Services["nested"].Extensions);
+        nested.Initial.Should().Be(TimeSpan.FromMilliseconds(50));
+        nested.Cap.Should().Be(TimeSpan.FromSeconds(5));
+        nested.StableAfter.Should().Be(TimeSpan.FromSeconds(20));
+        new BackoffOptions().WithOverrides(project.Services["flat"].Extensions).Initial.Should().Be(TimeSpan.FromMilliseconds(70));
     }
 }

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Composer.Core.Execution;
-using Composer.Core.Planning;
+using Composer.Core.Engine;
+using Composer.Core.Model;
 using Composer.Core.Supervision;
 using Composer.Core.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Composer.Core.Tests.Supervision;
 
@@ -35,21 +37,49 @@ public class SupervisorTests
         public List<string> Infos { get; } = [];
         public void Incident(IncidentReport report) => Reports.Writer.TryWrite(report);
         public void Info(string message) { lock (Infos) Infos.Add(message); }
-        public async Task<IncidentReport> NextAsync() => await Reports.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        public FakeTimeProvider Time { get; } = new();
+
+        public async Task<IncidentReport> NextAsync()
+        {
+            await UntilAsync(Time, () => Reports.Reader.TryPeek(out _), "an incident report");
+            return await Reports.Reader.ReadAsync();
+        }
     }
 
-    private static async Task<(FakeEngine Engine, Events Events, Output Output, Task Run, CancellationTokenSource Stop)> StartAsync(string yaml = Yaml)
+    /// <summary>
+    /// The supervisor runs on a fake clock: advance it in small steps (its back-offs, polls and reconnect delays
+    /// elapse) until the condition holds; fail after 30 s of real time rather than hang.
+    /// </summary>
+    private static async Task UntilAsync(FakeTimeProvider time, Func<bool> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"still waiting for {what} after 30 s");
+            time.Advance(TimeSpan.FromMilliseconds(25));
+            await Task.Delay(TimeSpan.FromMilliseconds(2));
+        }
+    }
+
+    private static async Task<(FakeEngine Engine, Events Events, Output Output, Task Run, CancellationTokenSource Stop)> StartAsync(string yaml = Yaml, Action<FakeEngine>? setUp = null)
     {
         var project = TestProjects.Load(yaml);
         var engine = new FakeEngine();
+        setUp?.Invoke(engine);
         var events = new Events();
         var output = new Output();
         var stop = new CancellationTokenSource();
-        var supervisor = new Supervisor(project, engine, events, output, new SupervisorOptions { Backoff = new BackoffOptions { Initial = TimeSpan.Zero } });
+        var supervisor = new Supervisor(project, engine, events, output, new SupervisorOptions { Backoff = new BackoffOptions { Initial = TimeSpan.Zero } }, output.Time);
         var run = supervisor.RunAsync(stop.Token);
         // The first resync brings the whole project up.
-        while (engine.Containers.Count < project.Services.Count || events.Subscriptions == 0) await Task.Delay(5);
+        await UntilAsync(output.Time, () => engine.Containers.Count >= project.Services.Count && events.Subscriptions > 0, "the first resync");
         return (engine, events, output, run, stop);
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stop, Task run)
+    {
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static EngineEvent Die(FakeEngine engine, string name, int exit = 137)
@@ -77,8 +107,7 @@ public class SupervisorTests
         engine.Containers["demo-db-1"].State.Should().Be(ContainerState.Running);
         engine.Containers["demo-app-1"].Id.Should().NotBe(appId, "the consumer was recreated with the new address");
         engine.Containers["demo-web-1"].Id.Should().Be(webId, "a name-only dependent is left alone");
-        await stop.CancelAsync();
-        await run;
+        await StopAsync(stop, run);
     }
 
     [Fact]
@@ -93,8 +122,7 @@ public class SupervisorTests
         var report = await output.NextAsync();
         report.Outcome.Should().Be("restarted");
         engine.Calls.Count(call => call == "start container demo-db-1").Should().Be(2, "the first up, then the supervisor");
-        await stop.CancelAsync();
-        await run;
+        await StopAsync(stop, run);
     }
 
     [Fact]
@@ -113,8 +141,7 @@ public class SupervisorTests
         report.Outcome.Should().Be("restarted");
         report.VerifiedByName.Should().BeEmpty();
         lock (output.Infos) output.Infos.Should().Contain(i => i.Contains("demo-web-1 shares no network on which db has an address"));
-        await stop.CancelAsync();
-        await run;
+        await StopAsync(stop, run);
     }
 
     [Fact]
@@ -131,8 +158,7 @@ public class SupervisorTests
         report.Kind.Should().Be(IncidentKind.Removed);
         report.Outcome.Should().Be("recreated");
         engine.Containers["demo-web-1"].State.Should().Be(ContainerState.Running);
-        await stop.CancelAsync();
-        await run;
+        await StopAsync(stop, run);
     }
 
     [Fact]
@@ -149,8 +175,7 @@ public class SupervisorTests
         report.Outcome.Should().Be("restarted by its restart policy");
         report.Relinked.Should().Contain("demo-app-1");
         engine.Calls.Count(c => c == "start container demo-db-1").Should().Be(2, "one start by the first up, one by the 'engine' in this test, none by the supervisor");
-        await stop.CancelAsync();
-        await run;
+        await StopAsync(stop, run);
     }
 
     [Fact]
@@ -160,11 +185,24 @@ public class SupervisorTests
         // The engine "restarts": containers are gone and the stream ends.
         engine.Containers.Clear();
         events.Channel.Writer.Complete(new IOException("connection reset"));
-        while (engine.Containers.Count < 4) await Task.Delay(5);
+        await UntilAsync(output.Time, () => engine.Containers.Count == 4 && engine.Containers.Values.All(c => c.State == ContainerState.Running), "the resync after reconnecting");
         engine.Containers.Values.Should().OnlyContain(c => c.State == ContainerState.Running);
         engine.Containers.Keys.Should().BeEquivalentTo("demo-db-1", "demo-app-1", "demo-web-1", "demo-sidecar-1");
         lock (output.Infos) output.Infos.Should().Contain(i => i.Contains("reconnecting"));
-        await stop.CancelAsync();
-        await run;
+        await StopAsync(stop, run);
+    }
+
+    [Fact]
+    public async Task A_built_image_s_id_stays_on_the_container_watch_recreates()
+    {
+        var (engine, events, output, run, stop) = await StartAsync("services:\n  app: { build: ./app }\n", e => e.Images["demo-app"] = "sha256:app1");
+        engine.Containers["demo-app-1"].Spec.Labels.Should().Contain(ComposeLabels.Image, "sha256:app1");
+        var c = engine.Containers["demo-app-1"];
+        engine.Containers.TryRemove("demo-app-1", out _);
+        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "destroy", c.Id, c.Spec.Name, "app", 1));
+
+        (await output.NextAsync()).Outcome.Should().Be("recreated");
+        engine.Containers["demo-app-1"].Spec.Labels.Should().Contain(ComposeLabels.Image, "sha256:app1", "watch observes images as up does, built ones included");
+        await StopAsync(stop, run);
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Composer.Core.Execution;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Composer.Core.Engine;
 using Composer.Core.Model;
 using Composer.Core.Planning;
 
@@ -10,7 +12,7 @@ namespace Composer.Core.Tests.TestSupport;
 /// An in-memory engine: enough of Docker's behaviour (names unique, links need an existing target, start needs a
 /// created container) to test the planner and executor without one. Records every call in order.
 /// </summary>
-public sealed class FakeEngine : IEngine
+public sealed class FakeEngine : IContainerEngine
 {
     public sealed record Container(string Id, ContainerSpec Spec, string State, string ImageId);
 
@@ -163,9 +165,81 @@ public sealed class FakeEngine : IEngine
         });
     }
 
+    /// <summary>Health of containers with a healthcheck (healthy unless a test says otherwise).</summary>
+    public ConcurrentDictionary<string, string> Health { get; } = new();
+    public ConcurrentDictionary<string, int> ExitCodes { get; } = new();
+
+    /// <summary>
+    /// Without a <see cref="WaitHook"/>, judges the condition by Compose's policy on the fake's state, as the Docker
+    /// adapter does on the engine's; a condition not met yet counts as met (the fake has no time to wait in).
+    /// </summary>
     public async Task WaitForConditionAsync(string name, string condition, CancellationToken ct)
     {
         Calls.Enqueue($"wait for container {name} ({condition})");
-        if (WaitHook is not null) await WaitHook(name, condition);
+        if (WaitHook is not null)
+        {
+            await WaitHook(name, condition);
+            return;
+        }
+        if (!Containers.TryGetValue(name, out var c)) return;
+        var health = c.Spec.Healthcheck is { Disable: false } ? Health.GetValueOrDefault(name, "healthy") : null;
+        ConditionPolicy.IsMet(condition, new ContainerConditionState(name, c.Spec.Service, c.State, c.State == ContainerState.Running, ExitCodes.GetValueOrDefault(name), health));
+    }
+
+    // What the commands show and attach to.
+
+    /// <summary>Container name → its output; a followed log then waits until cancelled.</summary>
+    public ConcurrentDictionary<string, string[]> LogLines { get; } = new();
+    public Channel<EngineEvent> Events { get; } = Channel.CreateUnbounded<EngineEvent>();
+    public long ExecExitCode { get; set; }
+    public long RunExitCode { get; set; }
+
+    public Task<string> PingAsync(CancellationToken ct) => Task.FromResult("fake");
+
+    public async IAsyncEnumerable<LogLine> LogsAsync(string container, bool follow, string? tail, bool timestamps, [EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var line in LogLines.GetValueOrDefault(container) ?? []) yield return new LogLine(container, LogStream.Stdout, line);
+        await Task.Yield();
+        if (follow) await Task.Delay(Timeout.Infinite, ct);
+    }
+
+    public Task<ProcessTable> TopAsync(string container, CancellationToken ct) =>
+        Task.FromResult(new ProcessTable(["PID", "CMD"], [["1", container]]));
+
+    public Task<ImageSummary?> ImageAsync(string reference, CancellationToken ct) =>
+        Task.FromResult(Images.FirstOrDefault(i => i.Key == reference || i.Value == reference) is { Key: not null } i
+            ? new ImageSummary(i.Value, [i.Key], 1000, DateTimeOffset.UnixEpoch) : null);
+
+    public async Task<IReadOnlyList<ObservedContainer>> AllProjectContainersAsync(CancellationToken ct)
+    {
+        var projects = Containers.Values.Select(c => c.Spec.Labels.GetValueOrDefault(ComposeLabels.Project)).OfType<string>().Distinct();
+        var all = new List<ObservedContainer>();
+        foreach (var project in projects) all.AddRange((await ObserveAsync(new ObserveRequest(project), ct)).Containers);
+        return all;
+    }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<(string HostIp, string HostPort)>>> PortBindingsAsync(string container, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<(string HostIp, string HostPort)>>>(Containers[container].Spec.Ports
+            .Where(p => p.Published is not null)
+            .GroupBy(p => $"{p.Target}/{p.Protocol}")
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, string)>)[.. g.Select(p => (p.HostIp ?? "", p.Published!))]));
+
+    public Task<long> ExecAsync(string container, ExecRequest request, ProcessStreams io, CancellationToken ct)
+    {
+        Calls.Enqueue($"exec {container} {string.Join(" ", request.Command)}");
+        return Task.FromResult(ExecExitCode);
+    }
+
+    public async Task<long> RunAttachedAsync(string container, bool tty, ProcessStreams io, CancellationToken ct)
+    {
+        await StartContainerAsync(container, ct);
+        Calls.Enqueue($"attach {container}");
+        Containers[container] = Containers[container] with { State = ContainerState.Exited };
+        return RunExitCode;
+    }
+
+    public async IAsyncEnumerable<EngineEvent> StreamAsync(string project, DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Events.Reader.ReadAllAsync(ct)) yield return e;
     }
 }

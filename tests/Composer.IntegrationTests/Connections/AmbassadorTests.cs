@@ -36,8 +36,7 @@ public class AmbassadorTests
         await Examples.RunBuildScriptAsync("ambassador");
         await using var a = await Examples.CopyAsync("ambassador", "amba");
         await using var b = await Examples.CopyAsync("ambassador", "ambb");
-        var bridge = await (await Engine.ClientAsync()).Networks.InspectNetworkAsync("bridge");
-        var hostGateway = bridge.IPAM.Config.Select(c => c.Gateway).First(g => !string.IsNullOrEmpty(g) && g.Contains('.'));
+        var hostGateway = await Engine.HostGatewayAsync();
         var env = new Dictionary<string, string> { ["A_HOST_IP"] = hostGateway, ["A_PORT"] = $"{Examples.FreeLoopbackPort()}" };
         await a.RunOkAsync(env, "-f", "two-hosts/a/compose.yaml", "up", "-d");
         await b.RunOkAsync(env, "-f", "two-hosts/b/compose.yaml", "up", "-d");

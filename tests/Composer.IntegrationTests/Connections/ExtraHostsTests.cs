@@ -11,9 +11,8 @@ public class ExtraHostsTests
         await using var project = await Examples.CopyAsync("extra-hosts", "xhosts");
         await project.RunOkAsync(new Dictionary<string, string>(), "up", "-d");
 
-        // host-gateway is the default bridge's gateway address: the Docker host (read from the engine, not guessed).
-        var bridge = await (await Engine.ClientAsync()).Networks.InspectNetworkAsync("bridge");
-        var hostGateway = bridge.IPAM.Config.Select(c => c.Gateway).First(g => !string.IsNullOrEmpty(g) && g.Contains('.'));
+        // host-gateway is the Docker host as the engine resolves it (read from the engine, not guessed).
+        var hostGateway = await Engine.HostGatewayAsync();
 
         var list = Hosts((await project.ExecAsync("list-form", "cat", "/etc/hosts")).Output);
         list.Should().Contain(("database", hostGateway)).And.Contain(("billing.internal", "192.0.2.10"))

@@ -54,6 +54,44 @@ public static class Engine
         await Task.WhenAll((volumes.Volumes ?? []).Select(v => Ignore(() => client.Volumes.RemoveAsync(v.Name, true))));
     }
 
+    private static readonly Lazy<Task<string>> Gateway = new(ResolveHostGatewayAsync);
+
+    /// <summary>
+    /// The IPv4 address the engine gives <c>host-gateway</c> (the Docker host as its containers see it), read the way
+    /// the engine resolves it: from a probe container's <c>/etc/hosts</c>. The default bridge's IPAM config is no
+    /// source: Engine 20.10 leaves its gateway empty when it created <c>docker0</c> itself (a machine's first start).
+    /// </summary>
+    public static Task<string> HostGatewayAsync() => Gateway.Value;
+
+    private static async Task<string> ResolveHostGatewayAsync()
+    {
+        var client = await ClientAsync();
+        // Labelled like a project, so RemoveProjectAsync cleans it up whatever happens here.
+        var project = $"it-gateway-{Guid.NewGuid().ToString("n")[..8]}";
+        try
+        {
+            var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
+            {
+                Image = BusyboxImage,
+                Cmd = ["cat", "/etc/hosts"],
+                Labels = new Dictionary<string, string> { ["com.docker.compose.project"] = project },
+                HostConfig = new HostConfig { ExtraHosts = ["composer-probe:host-gateway"] },
+            });
+            await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await client.Containers.WaitContainerAsync(created.ID, deadline.Token);
+            using var stream = await client.Containers.GetContainerLogsAsync(created.ID, new ContainerLogsParameters { ShowStdout = true });
+            var (hosts, _) = await stream.ReadOutputToEndAsync(CancellationToken.None);
+            return hosts.Split('\n').Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                .FirstOrDefault(f => f.Length >= 2 && f.Skip(1).Contains("composer-probe") && f[0].Contains('.'))?[0]
+                ?? throw new InvalidOperationException($"the engine wrote no IPv4 address for host-gateway; /etc/hosts:\n{hosts}");
+        }
+        finally
+        {
+            await RemoveProjectAsync(project);
+        }
+    }
+
     private static async Task Ignore(Func<Task> call)
     {
         try { await call(); } catch (DockerApiException) { }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Composer.Core.Supervision;
+namespace Composer.Core.Engine;
 
 /// <summary>A container event of the project, as the engine reports it (Docker's action names).</summary>
 public sealed record EngineEvent(DateTimeOffset Time, string Action, string ContainerId, string ContainerName, string Service, int Number)

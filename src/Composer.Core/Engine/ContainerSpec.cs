@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Composer.Core.Model;
 
-namespace Composer.Core.Planning;
+namespace Composer.Core.Engine;
 
 /// <summary>Everything the engine needs to create one container: the model resolved to names the engine knows.</summary>
 public sealed record ContainerSpec
@@ -57,7 +57,7 @@ public sealed record ContainerSpec
     /// <summary>
     /// Dependencies whose addresses go into this container's environment (link variables, <c>ALIAS_PORTS</c>). The
     /// addresses exist only once the targets run, so the executor resolves them right before create
-    /// (<see cref="Execution.LinkVariables"/>); the plan and the config hash hold only these names, never addresses.
+    /// (Planning's <c>LinkVariables</c>); the plan and the config hash hold only these names, never addresses.
     /// </summary>
     public ImmutableArray<LinkTarget> LinkTargets { get; init; } = [];
 }

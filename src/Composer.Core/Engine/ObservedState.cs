@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Composer.Core.Planning;
+namespace Composer.Core.Engine;
 
 /// <summary>What the engine has for a project, read in one pass (one label-filtered list per resource kind).</summary>
 public sealed record ObservedState

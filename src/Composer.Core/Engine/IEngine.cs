@@ -1,6 +1,4 @@
-using Composer.Core.Planning;
-
-namespace Composer.Core.Execution;
+namespace Composer.Core.Engine;
 
 /// <summary>
 /// The only way Composer talks to a container engine. The Docker adapter implements it over the Engine API; tests
@@ -31,13 +29,6 @@ public interface IEngine
     Task<ContainerEndpoints?> InspectEndpointsAsync(string name, CancellationToken cancellationToken);
 }
 
-/// <summary>Conditions beyond depends_on's, for <c>up --wait</c>.</summary>
-public static class WaitConditions
-{
-    /// <summary>Healthy when the container has a healthcheck, running otherwise; exiting fails.</summary>
-    public const string RunningOrHealthy = "running_or_healthy";
-}
-
 public sealed record ObserveRequest(string Project)
 {
     public IReadOnlyCollection<string> Images { get; init; } = [];
@@ -45,26 +36,4 @@ public sealed record ObserveRequest(string Project)
     public IReadOnlyCollection<string> ExternalVolumes { get; init; } = [];
     /// <summary>Include one-off (run) containers.</summary>
     public bool IncludeOneOff { get; init; } = true;
-}
-
-/// <summary>An engine call failed in a way the user can act on; the message names what and why.</summary>
-public class EngineException(string message, Exception? inner = null) : Exception(message, inner);
-
-public sealed class ImageNotFoundException(string image, string detail, Exception? inner = null)
-    : EngineException($"image \"{image}\" is not present locally and could not be pulled: {detail}", inner)
-{
-    public string Image { get; } = image;
-    public string Detail { get; } = detail;
-}
-
-/// <summary>
-/// A dependency will never meet its condition: it exited non-zero, or turned unhealthy. The message is Compose's:
-/// <c>service "x" didn't complete successfully: exit 1</c>, <c>dependency failed to start: container x is unhealthy</c>.
-/// </summary>
-public sealed class ConditionFailedException(string container, string condition, string message, int? exitCode = null)
-    : EngineException(message)
-{
-    public string Condition { get; } = condition;
-    public string Container { get; } = container;
-    public int? ExitCode { get; } = exitCode;
 }

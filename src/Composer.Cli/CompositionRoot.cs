@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Composer.Cli.Output;
+using Composer.Core.Engine;
+using Composer.Core.Execution;
+using Composer.Core.UseCases;
+using Composer.Docker;
+
+namespace Composer.Cli;
+
+/// <summary>The one place that makes the engine adapter: every command gets its use cases from here.</summary>
+internal static class CompositionRoot
+{
+    /// <summary>Connects to the engine (failing with how to start one) and wires the use cases to composer's console and lock files.</summary>
+    public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null)
+    {
+        var engine = await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
+        return new ComposeActions(engine, output ?? Output(global, parse), Locks, global.ParallelLimit(parse));
+    }
+
+    /// <summary>
+    /// The engine port alone, for the dashboard: it reads the engine's views and events itself and runs the use cases
+    /// for its actions (disposing the use cases disposes the engine).
+    /// </summary>
+    public static async Task<IContainerEngine> ConnectEngineAsync(CancellationToken cancellationToken)
+    {
+        var engine = DockerEngine.Connect();
+        try
+        {
+            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+        return engine;
+    }
+
+    public static readonly IProjectLocks Locks = new FileProjectLocks();
+
+    public static ConsoleOutput Output(GlobalOptions global, ParseResult parse) =>
+        new(parse.GetValue(global.Progress) ?? "auto", parse.GetValue(global.Ansi) ?? "auto");
+
+    /// <summary>The project locks of <see cref="ProjectLock"/>: files the kernel unlocks when composer dies.</summary>
+    private sealed class FileProjectLocks : IProjectLocks
+    {
+        public async Task<IDisposable> AcquireAsync(string project, CancellationToken cancellationToken) =>
+            await ProjectLock.AcquireAsync(project, cancellationToken).ConfigureAwait(false);
+
+        public IDisposable? TryAcquire(string key) => ProjectLock.TryAcquire(key);
+
+        public string Where(string key) => ProjectLock.PathFor(key);
+    }
+}
+
+/// <summary>exec and run attach to composer's own terminal.</summary>
+internal sealed class TerminalAttach : IProcessAttach
+{
+    public static readonly TerminalAttach Instance = new();
+    public Task<long> AttachAsync(AttachMode mode, Func<ProcessStreams, Task<long>> body) => LocalTerminal.AttachedAsync(mode, body);
+}

@@ -1,0 +1,34 @@
+using Composer.Core.Model;
+using Composer.Core.Supervision;
+
+namespace Composer.Core.UseCases;
+
+public sealed record WatchRequest(Project Project);
+
+public sealed partial class ComposeActions
+{
+    /// <summary>
+    /// Keeps the project whole and its containers connected until interrupted; false when another composer already
+    /// watches it (two watchers would repair each incident twice).
+    /// </summary>
+    public async Task<bool> WatchAsync(WatchRequest request, CancellationToken cancellationToken)
+    {
+        var project = request.Project;
+        var key = project.Name + ".watch";
+        using var watching = locks.TryAcquire(key);
+        if (watching is null)
+        {
+            output.Error($"another composer is already watching project \"{project.Name}\" ({locks.Where(key)})");
+            return false;
+        }
+        var watch = output.Watch(project.Name);
+        watch.Info($"watching project {project.Name}; Ctrl-C stops watching and leaves the containers running");
+        var options = new SupervisorOptions
+        {
+            Parallelism = parallelism,
+            ChangeGate = token => locks.AcquireAsync(project.Name, token),
+        };
+        await new Supervisor(project, engine, engine, watch, options, _time).RunAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}
