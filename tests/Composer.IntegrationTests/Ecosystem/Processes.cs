@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Composer.IntegrationTests.Support;
 
 namespace Composer.IntegrationTests.Ecosystem;
@@ -9,11 +8,7 @@ internal static class Processes
 {
     public static async Task<CliResult> RunAsync(string file, IEnumerable<string> args, string workingDirectory, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)
     {
-        var psi = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
-            RedirectStandardInput = true, UseShellExecute = false,
-        };
+        var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("COMPOSE_PROJECT_NAME");
         psi.Environment["NO_COLOR"] = "1";
@@ -22,26 +17,7 @@ internal static class Processes
             if (v is null) psi.Environment.Remove(k);
             else psi.Environment[k] = v;
         }
-        using var process = Process.Start(psi)!;
-        process.StandardInput.Close();
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish; stdout:\n{stdout}\nstderr:\n{stderr}");
-        }
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+        return await ComposerCli.RunToEndAsync(psi, "", timeout ?? TimeSpan.FromMinutes(5));
     }
 
     /// <summary>
