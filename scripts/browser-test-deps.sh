@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the dashboard's browser test needs (DashboardBrowserTests): Debian's chromium, and playwright-core from npm
+# What the dashboard's browser test needs (DashboardTests): Debian's chromium, and playwright-core from npm
 # in tests/dashboard (the version its package-lock.json pins). Installs only what is missing; never downloads a
 # browser of Playwright's own.
 set -euo pipefail

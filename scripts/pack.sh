@@ -4,6 +4,7 @@
 #   composer-<version>-linux-x64.tar.gz the NativeAOT binary (scripts/publish.sh), with a .sha256 file beside it
 # The version has one source, VersionPrefix in Directory.Build.props (also what `composer version` prints).
 #   scripts/pack.sh [--no-native]      --no-native: the .NET tool only (no NativeAOT publish, ~2 min less)
+# COMPOSER_BINARY=path: tar that NativeAOT binary instead of publishing one (scripts/test.sh has just published it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/artifacts/packages
@@ -19,12 +20,13 @@ rm -f "$out"/Composer.Cli.*.nupkg
 dotnet pack "$root/src/Composer.Cli" -c Release -o "$out" --nologo -v quiet -p:PublishAot=false >&2
 
 if [ "$native" = 1 ]; then
-  bash "$root/scripts/publish.sh"
+  binary=${COMPOSER_BINARY:-}
+  if [ -z "$binary" ]; then bash "$root/scripts/publish.sh"; binary=$root/artifacts/composer/composer; fi
   name=composer-$version-linux-x64
   staging=$(mktemp -d)
   trap 'rm -rf "$staging"' EXIT
   mkdir "$staging/$name"
-  cp "$root/artifacts/composer/composer" "$staging/$name/"
+  cp "$binary" "$staging/$name/composer"
   cp "$root/README.md" "$staging/$name/"
   [ -f "$root/LICENSE" ] && cp "$root/LICENSE" "$staging/$name/"
   # Reproducible bytes for the same binary: fixed order, owner and time.

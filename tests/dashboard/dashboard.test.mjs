@@ -1,5 +1,5 @@
 // The dashboard end to end in Debian's headless chromium, driven by playwright-core (never a downloaded browser).
-// Run by DashboardBrowserTests (tests/Composer.IntegrationTests/Ecosystem) against a running
+// Run by DashboardTests (tests/Composer.IntegrationTests/Ecosystem) against a running
 // `composer up -d --watch --dashboard`:
 //   node dashboard.test.mjs URL PROJECT [SCREENSHOT.png]
 // Prints one line per check; exits non-zero with the reason on the first failure. Every wait has a deadline.
