@@ -7,9 +7,14 @@ cd "$(dirname "$0")/.."
 
 bash scripts/engine.sh || exit 1
 bash scripts/images.sh || exit 1
+# Debian's chromium and playwright-core for the dashboard's browser test (DashboardTests).
+bash scripts/browser-test-deps.sh || exit 1
 # The integration tests run the command as users get it: published NativeAOT (see ComposerBinary in the tests).
 bash scripts/publish.sh || exit 1
 export COMPOSER_BINARY=$PWD/artifacts/composer/composer
+# The packages (ToolPackageTests installs the .NET tool; the tarball holds the binary just published).
+bash scripts/pack.sh || exit 1
+export COMPOSER_PACKAGES=$PWD/artifacts/packages
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

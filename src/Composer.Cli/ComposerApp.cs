@@ -47,6 +47,8 @@ public static class ComposerApp
         root.Add(GraphCommand.Create(global));
         root.Add(BuildCommand.Create(global));
         root.Add(PullCommand.Create(global));
+        CompletionCommand.AddTo(root, global);
+        root.Add(DashboardCommand.Create(global));
 
         var parse = root.Parse(CommandArgs.Separate(args));
         if (parse.Errors.Count > 0)

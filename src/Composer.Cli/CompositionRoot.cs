@@ -11,7 +11,17 @@ namespace Composer.Cli;
 internal static class CompositionRoot
 {
     /// <summary>Connects to the engine (failing with how to start one) and wires the use cases to composer's console and lock files.</summary>
-    public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, ConsoleOutput? output = null)
+    public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null)
+    {
+        var engine = await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
+        return new ComposeActions(engine, output ?? Output(global, parse), Locks, global.ParallelLimit(parse));
+    }
+
+    /// <summary>
+    /// The engine port alone, for the dashboard: it reads the engine's views and events itself and runs the use cases
+    /// for its actions (disposing the use cases disposes the engine).
+    /// </summary>
+    public static async Task<IContainerEngine> ConnectEngineAsync(CancellationToken cancellationToken)
     {
         var engine = DockerEngine.Connect();
         try
@@ -23,9 +33,10 @@ internal static class CompositionRoot
             engine.Dispose();
             throw;
         }
-        output ??= Output(global, parse);
-        return new ComposeActions(engine, output, new FileProjectLocks(), global.ParallelLimit(parse));
+        return engine;
     }
+
+    public static readonly IProjectLocks Locks = new FileProjectLocks();
 
     public static ConsoleOutput Output(GlobalOptions global, ParseResult parse) =>
         new(parse.GetValue(global.Progress) ?? "auto", parse.GetValue(global.Ansi) ?? "auto");

@@ -24,9 +24,10 @@ internal static class UpCommand
         var noBuild = new Option<bool>("--no-build") { Description = "Don't build an image, even if it's missing" };
         var wait = new Option<bool>("--wait") { Description = "Wait for services to be running|healthy. Implies detached mode." };
         var waitTimeout = new Option<int?>("--wait-timeout") { Description = "Maximum duration in seconds to wait for the project to be running|healthy" };
+        var dashboard = new Option<bool>("--dashboard") { Description = "After converging, show the project in a local web page until Ctrl-C (see `composer dashboard`); with --watch, its incidents too" };
         var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("up", "Create and start containers");
-        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, renewAnonVolumes, noStart, removeOrphans, timeout, scale, wait, waitTimeout, build, noBuild, watch }) command.Add(o);
+        foreach (var o in new Option[] { detach, forceRecreate, noRecreate, noDeps, renewAnonVolumes, noStart, removeOrphans, timeout, scale, wait, waitTimeout, build, noBuild, watch, dashboard }) command.Add(o);
         command.Add(services);
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
@@ -48,25 +49,28 @@ internal static class UpCommand
                 Scale = ParseScale(parse.GetValue(scale) ?? [], project),
             };
             if (parse.GetValue(build) && parse.GetValue(noBuild)) throw new UsageException("--build and --no-build are incompatible");
-            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
-            using var backstop = parse.GetValue(watch) ? WatchCommand.Backstop(ct) : null;
-            var outcome = await actions.UpAsync(new UpRequest(project, options)
+            var request = new UpRequest(project, options)
             {
                 Build = parse.GetValue(noBuild) ? BuildPolicy.Never : parse.GetValue(build) ? BuildPolicy.Always : BuildPolicy.Missing,
                 Wait = parse.GetValue(wait),
                 WaitTimeout = parse.GetValue(waitTimeout) is > 0 and var w ? TimeSpan.FromSeconds(w) : null,
                 Watch = parse.GetValue(watch),
                 Attach = !parse.GetValue(detach),
-            }, ct);
-            return outcome switch
-            {
-                UpOutcome.Succeeded => ExitCodes.Ok,
-                UpOutcome.Interrupted => ExitCodes.Interrupted,
-                _ => ExitCodes.Failure,
             };
+            if (parse.GetValue(dashboard)) return await DashboardCommand.UpThenServeAsync(global, parse, request, ct);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            using var backstop = parse.GetValue(watch) ? WatchCommand.Backstop(ct) : null;
+            return Exit(await actions.UpAsync(request, ct));
         }));
         return command;
     }
+
+    public static int Exit(UpOutcome outcome) => outcome switch
+    {
+        UpOutcome.Succeeded => ExitCodes.Ok,
+        UpOutcome.Interrupted => ExitCodes.Interrupted,
+        _ => ExitCodes.Failure,
+    };
 
     private static ImmutableDictionary<string, int> ParseScale(IEnumerable<string> values, Project project)
     {

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Composer.Core.Planning;
+using Composer.Core.Model;
 
 namespace Composer.Cli.Commands;
 
@@ -12,7 +12,9 @@ internal static class VersionCommand
         command.Add(shortOpt);
         command.SetAction(parse =>
         {
-            Console.WriteLine(parse.GetValue(shortOpt) ? ContainerSpecBuilder.ComposerVersion : $"Composer version {ContainerSpecBuilder.ComposerVersion}");
+            // The docker CLI's form: "Docker version 28.2.2, build e6534b4".
+            var build = BuildInfo.Commit is { } commit ? $", build {commit[..Math.Min(12, commit.Length)]}" : "";
+            Console.WriteLine(parse.GetValue(shortOpt) ? BuildInfo.Version : $"Composer version {BuildInfo.Version}{build}");
             return ExitCodes.Ok;
         });
         return command;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Composer.Core.Model;
 using Composer.Core.Supervision;
@@ -59,32 +58,11 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
         {
             if (json)
             {
-                writer.WriteLine(JsonTree.Serialize(new Dictionary<string, object?>
-                {
-                    ["time"] = DateTimeOffset.UtcNow, ["container"] = r.Container, ["service"] = r.Service,
-                    ["incident"] = Incident(r.Kind), ["exit_code"] = r.ExitCode, ["outcome"] = r.Outcome,
-                    ["backoff_ms"] = (long)r.Backoff.TotalMilliseconds, ["recovery_ms"] = (long)r.Recovery.TotalMilliseconds,
-                    ["total_ms"] = (long)r.Total.TotalMilliseconds, ["restarts"] = r.Restarts, ["crash_looping"] = r.CrashLooping,
-                    ["relinked"] = r.Relinked, ["verified_by_name"] = r.VerifiedByName, ["notes"] = r.Notes, ["error"] = r.Error,
-                }));
+                writer.WriteLine(JsonTree.Serialize(IncidentText.Fields(r, DateTimeOffset.UtcNow)));
             }
             else
             {
-                var name = Short(r.Container);
-                var what = r.Kind switch
-                {
-                    IncidentKind.Crashed => $"exited {r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}",
-                    IncidentKind.Unhealthy => "unhealthy",
-                    _ => "removed",
-                };
-                var line = r.Error is not null
-                    ? $"{name} {what} → {r.Outcome}: {r.Error}"
-                    : $"{name} {what} → {r.Outcome} in {r.Recovery.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s";
-                if (r.Backoff > TimeSpan.Zero) line += $" (after a {r.Backoff.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture)} s back-off)";
-                if (!r.Relinked.IsEmpty) line += $" → relinked {string.Join(", ", r.Relinked.Select(Short))}";
-                if (r.CrashLooping) line += $" [crash-looping: {r.Restarts} restarts]";
-                foreach (var note in r.Notes) line += $" ({note})";
-                writer.WriteLine(line);
+                writer.WriteLine(IncidentText.Line(r, project));
             }
             writer.Flush();
         }
@@ -92,13 +70,4 @@ internal sealed class WatchOutput(TextWriter writer, bool json, string project) 
         // process's footprint stays flat (the GC would otherwise keep the grown heap, issue 12).
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
-
-    private static string Incident(IncidentKind kind) => kind switch
-    {
-        IncidentKind.Crashed => "crashed",
-        IncidentKind.Unhealthy => "unhealthy",
-        _ => "removed",
-    };
-
-    private string Short(string container) => container.StartsWith(project + "-", StringComparison.Ordinal) ? container[(project.Length + 1)..] : container;
 }

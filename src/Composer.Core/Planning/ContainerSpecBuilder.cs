@@ -7,7 +7,7 @@ namespace Composer.Core.Planning;
 /// <summary>Resolves a service replica to a <see cref="ContainerSpec"/>: engine names for networks, volumes and links.</summary>
 public static partial class ContainerSpecBuilder
 {
-    public const string ComposerVersion = "0.1.0";
+    public static readonly string ComposerVersion = BuildInfo.Version;
 
     public static ContainerSpec Build(Project project, Service service, int number, string configHash, string? imageId = null)
     {

@@ -33,6 +33,14 @@ public static class ComposerCli
         psi.Environment["NO_COLOR"] = "1";
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
 
+        return await RunToEndAsync(psi, stdin, timeout ?? TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Runs any program to the end with <paramref name="stdin"/> as its input, then end-of-file; killed (and a <see cref="TimeoutException"/>) past the deadline.</summary>
+    public static async Task<CliResult> RunToEndAsync(ProcessStartInfo psi, string stdin, TimeSpan timeout)
+    {
+        psi.RedirectStandardInput = psi.RedirectStandardOutput = psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
         using var process = Process.Start(psi)!;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
@@ -47,9 +55,9 @@ public static class ComposerCli
         }
         catch (IOException)
         {
-            // composer ended without reading its input; its exit code says why.
+            // It ended without reading its input; its exit code says why.
         }
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -57,7 +65,7 @@ public static class ComposerCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"composer {string.Join(' ', args)} did not finish; stderr so far:\n{stderr}");
+            throw new TimeoutException($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} did not finish; stdout so far:\n{stdout}\nstderr so far:\n{stderr}");
         }
         process.WaitForExit();
         return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());
