@@ -30,13 +30,6 @@ public class BuildTests
         ["sub/deeper/b.txt"] = "kept",
     };
 
-    private static async Task RemoveImageAsync(string image)
-    {
-        var client = await Engine.ClientAsync();
-        try { await client.Images.DeleteImageAsync(image, new global::Docker.DotNet.Models.ImageDeleteParameters { Force = true }); }
-        catch (global::Docker.DotNet.DockerApiException) { }
-    }
-
     [Fact]
     public async Task Build_sends_the_context_without_dockerignored_files_and_honours_dockerfile_args_and_target()
     {
@@ -50,7 +43,7 @@ public class BuildTests
             run.Stdout.Should().Contain("./app.txt").And.Contain("./keep.log").And.Contain("./sub/deeper/b.txt").And.Contain("./Custom.Dockerfile");
             run.Stdout.Should().NotContain("secret.txt").And.NotContain("x.log").And.NotContain("a.tmp");
         }
-        finally { await RemoveImageAsync($"{project.Name}-app"); }
+        finally { await Engine.RemoveImageAsync($"{project.Name}-app"); }
     }
 
     [Fact]
@@ -74,7 +67,7 @@ public class BuildTests
             second.ID.Should().NotBe(first.ID, "a new image recreates the container");
             (await project.ExecAsync("app", "cat", "/ctx/app.txt")).Output.Should().Be("second");
         }
-        finally { await RemoveImageAsync($"{project.Name}-app"); }
+        finally { await Engine.RemoveImageAsync($"{project.Name}-app"); }
     }
 
     [Fact]
@@ -118,8 +111,8 @@ public class BuildTests
         }
         finally
         {
-            await RemoveImageAsync($"{project.Name}-app");
-            await RemoveImageAsync($"{project.Name}-listed");
+            await Engine.RemoveImageAsync($"{project.Name}-app");
+            await Engine.RemoveImageAsync($"{project.Name}-listed");
         }
     }
 

@@ -56,7 +56,7 @@ public class AnonymousVolumeTests
             (await ReadAsync(project, "app", "/data/f")).Should().Be("missing");
             (await ReadAsync(project, "fromimage", "/idata/f")).Should().Be("missing");
         }
-        finally { await RemoveImageAsync($"{project.Name}-fromimage"); }
+        finally { await Engine.RemoveImageAsync($"{project.Name}-fromimage"); }
     }
 
     [Fact]
@@ -92,12 +92,5 @@ public class AnonymousVolumeTests
         (await ReadAsync(project, "db", "/dbdata/f")).Should().Be("kept", "the removed container's anonymous volume is the new one's");
         (await project.InspectAsync("app")).ID.Should().NotBe(app.ID, "the consumer was relinked");
         (await ReadAsync(project, "app", "/data/f")).Should().Be("kept", "the relinked consumer keeps its anonymous volume");
-    }
-
-    private static async Task RemoveImageAsync(string image)
-    {
-        var client = await Engine.ClientAsync();
-        try { await client.Images.DeleteImageAsync(image, new global::Docker.DotNet.Models.ImageDeleteParameters { Force = true }); }
-        catch (global::Docker.DotNet.DockerApiException) { }
     }
 }

@@ -54,11 +54,6 @@ public class BuildContextSymlinkTests
             run.Stdout.Should().Contain("./inside.txt").And.Contain("linked-dir ->");
             run.Stdout.Should().NotContain("must not leave the machine");
         }
-        finally
-        {
-            var client = await Engine.ClientAsync();
-            try { await client.Images.DeleteImageAsync($"{project.Name}-app", new global::Docker.DotNet.Models.ImageDeleteParameters { Force = true }); }
-            catch (global::Docker.DotNet.DockerApiException) { }
-        }
+        finally { await Engine.RemoveImageAsync($"{project.Name}-app"); }
     }
 }

@@ -92,6 +92,13 @@ public static class Engine
         }
     }
 
+    /// <summary>Removes an image a test built (gone already is fine).</summary>
+    public static async Task RemoveImageAsync(string image)
+    {
+        var client = await ClientAsync();
+        await Ignore(() => client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true }));
+    }
+
     private static async Task Ignore(Func<Task> call)
     {
         try { await call(); } catch (DockerApiException) { }
