@@ -47,6 +47,7 @@ public static class ComposerApp
         root.Add(GraphCommand.Create(global));
         root.Add(BuildCommand.Create(global));
         root.Add(PullCommand.Create(global));
+        root.Add(StackCommand.Create(global));
 
         var parse = root.Parse(CommandArgs.Separate(args));
         if (parse.Errors.Count > 0)

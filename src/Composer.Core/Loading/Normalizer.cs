@@ -11,7 +11,7 @@ namespace Composer.Core.Loading;
 /// to <c>project_name</c>, plus the semantic checks a schema cannot express. Every problem becomes a positioned
 /// diagnostic; nothing here throws on user input.
 /// </summary>
-public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnostics)
+public sealed partial class Normalizer(NormalizerContext context, DiagnosticBag diagnostics)
 {
     public Project Normalize(YMapping root, string projectName)
     {
@@ -202,6 +202,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
             Configs = FileReferences(m["configs"] as YSequence, at, "configs"),
             ShmSize = Bytes(m["shm_size"], $"{at}.shm_size"),
             MemLimit = Bytes(m["mem_limit"], $"{at}.mem_limit"),
+            Deploy = Deploy(m["deploy"] as YMapping, at),
             Extensions = Extensions(m),
         };
         if (service.Image is null && service.Build is null)
@@ -327,7 +328,7 @@ public sealed class Normalizer(NormalizerContext context, DiagnosticBag diagnost
                         diagnostics.Error("service.ports", $"{at}.ports: invalid published port '{published}'", p["published"]!.Start);
                         break;
                     }
-                    result.Add(new PortBinding(target, published, Str(p["host_ip"]), Str(p["protocol"]) ?? "tcp"));
+                    result.Add(new PortBinding(target, published, Str(p["host_ip"]), Str(p["protocol"]) ?? "tcp") { Mode = Str(p["mode"]) });
                     break;
                 }
             }

@@ -50,7 +50,6 @@ public static class SchemaValidator
     /// <summary>Keys under <c>deploy</c> that Compose reads (outside Swarm) but Composer does not implement yet.</summary>
     public static readonly IReadOnlySet<string> NotYetImplementedDeployKeys = new HashSet<string>(StringComparer.Ordinal)
     {
-        "endpoint_mode", "labels", "mode", "placement", "resources", "restart_policy", "rollback_config", "update_config",
     };
 
     private sealed record Origin(YNode Node, string Path);

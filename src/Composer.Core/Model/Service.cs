@@ -57,6 +57,8 @@ public sealed record Service
     public long? ShmSize { get; init; }
     /// <summary>Memory limit in bytes.</summary>
     public long? MemLimit { get; init; }
+    /// <summary>The <c>deploy</c> keys a Swarm reads (<c>composer stack deploy</c>); <c>up</c> reads only the replicas (<see cref="Scale"/>).</summary>
+    public Deploy? Deploy { get; init; }
     /// <summary>Composer's own settings from <c>x-composer</c>; kept as text so the model stays flat.</summary>
     public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 }
@@ -96,6 +98,9 @@ public sealed record ServiceNetwork
 /// <summary>A published port. <see cref="Published"/> is null for "any free host port"; it may be a range "8000-8010".</summary>
 public sealed record PortBinding(int Target, string? Published = null, string? HostIp = null, string Protocol = "tcp")
 {
+    /// <summary>Swarm's publish mode, <c>host</c> or <c>ingress</c>; null: not written (ingress on a Swarm, irrelevant on one engine).</summary>
+    public string? Mode { get; init; }
+
     public override string ToString() =>
         (HostIp is null ? "" : (HostIp.Contains(':') ? $"[{HostIp}]:" : HostIp + ":")) +
         (Published is null ? (HostIp is null ? "" : ":") : Published + ":") + $"{Target}/{Protocol}";
