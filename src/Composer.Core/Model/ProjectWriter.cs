@@ -7,7 +7,7 @@ namespace Composer.Core.Model;
 /// Writes the normalized model back as a compose file (what <c>composer config</c> prints): long syntax, absolute
 /// paths, resolved names. Loading its output yields the same model.
 /// </summary>
-public static class ProjectWriter
+public static partial class ProjectWriter
 {
     /// <summary>
     /// The model as a tree of dictionaries, lists and scalars. With <paramref name="escapeDollars"/> (the default, as
@@ -125,6 +125,7 @@ public static class ProjectWriter
             if (p.Published is not null) port["published"] = p.Published;
             if (p.HostIp is not null) port["host_ip"] = p.HostIp;
             port["protocol"] = p.Protocol;
+            if (p.Mode is not null) port["mode"] = p.Mode;
             return port;
         }).ToList());
         Put("expose", s.Expose.ToList());
@@ -187,6 +188,7 @@ public static class ProjectWriter
         }
         Put("profiles", s.Profiles.ToList());
         if (s.Scale != 1) o["scale"] = s.Scale;
+        Put("deploy", Deploy(s.Deploy));
         Put("pull_policy", s.PullPolicy);
         Put("ulimits", s.Ulimits.ToDictionary(kv => kv.Key, kv => kv.Value.Soft == kv.Value.Hard
             ? (object?)kv.Value.Soft
