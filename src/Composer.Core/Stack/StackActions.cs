@@ -150,13 +150,15 @@ public sealed class StackActions(ISwarmEngine engine, TimeProvider? time = null)
         await Task.WhenAll(observed.Services.Select(s => engine.RemoveServiceAsync(s.Id, cancellationToken))).ConfigureAwait(false);
         var deadline = _time.GetUtcNow() + timeout;
         // A network cannot go while a task's container is still attached to it.
+        // A task on a node that is down stays listed until the node comes back: it cannot be waited for.
+        static int Left(ObservedStack o) => o.Tasks.Count(t => o.Nodes.FirstOrDefault(n => n.Id == t.NodeId)?.State is null or "ready");
         var now = observed;
-        while (now.Tasks.Length > 0 && _time.GetUtcNow() < deadline)
+        while (Left(now) > 0 && _time.GetUtcNow() < deadline)
         {
             await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
             now = await engine.ObserveAsync(stack, cancellationToken).ConfigureAwait(false);
         }
-        if (now.Tasks.Length > 0) throw new Execution.EngineException($"stack {stack}: {now.Tasks.Length} task(s) still present after {timeout.TotalSeconds:0} s; run composer stack rm again");
+        if (Left(now) > 0) throw new Execution.EngineException($"stack {stack}: {Left(now)} task(s) still present after {timeout.TotalSeconds:0} s; run composer stack rm again");
         foreach (var f in observed.Secrets) { report($"Removing secret {f.Name}"); await engine.RemoveFileObjectAsync(StackFileKind.Secret, f.Id, cancellationToken).ConfigureAwait(false); }
         foreach (var f in observed.Configs) { report($"Removing config {f.Name}"); await engine.RemoveFileObjectAsync(StackFileKind.Config, f.Id, cancellationToken).ConfigureAwait(false); }
         foreach (var n in observed.Networks)
