@@ -37,7 +37,7 @@ internal static class StackCommand
             var project = global.LoadProject(parse);
             using var engine = await GlobalOptions.ConnectAsync(ct);
             var actions = new StackActions(engine);
-            var progress = new LineProgress();
+            IStackProgress progress = parse.GetValue(global.Progress) == "quiet" ? new NoProgress() : new LineProgress();
             StackDeployResult result;
             try
             {
@@ -49,12 +49,10 @@ internal static class StackCommand
             }
             catch (StackNotSupportedException e) { return NotSupported(e); }
             PrintWarnings(result.Plan);
-            foreach (var (service, reason) in result.Failures) Console.Error.WriteLine($"Error: service \"{service}\": {reason}");
-            if (!result.Failures.IsEmpty) return ExitCodes.Failure;
-            if (parse.GetValue(detach)) return ExitCodes.Ok;
-            if (result.Converged) return ExitCodes.Ok;
+            if (result.Failures.IsEmpty && (parse.GetValue(detach) || result.Converged)) return ExitCodes.Ok;
             foreach (var p in result.Progress.Values.Where(p => !p.Converged))
                 Console.Error.WriteLine($"Error: service \"{p.Service}\" did not converge within {parse.GetValue(timeout)} s: {p}");
+            foreach (var (service, reason) in result.Failures) Console.Error.WriteLine($"Error: service \"{service}\": {reason}");
             return ExitCodes.Failure;
         }));
         return command;
@@ -180,6 +178,11 @@ internal static class StackCommand
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return ExitCodes.Ok; }
         }));
         return command;
+    }
+
+    private sealed class NoProgress : IStackProgress
+    {
+        public void Report(string service, string status) { }
     }
 
     /// <summary>One line per change of a service's state on stderr: <c>app  2/3 running</c>.</summary>

@@ -81,7 +81,7 @@ public sealed class StackActions(ISwarmEngine engine, TimeProvider? time = null)
                     {
                         if (!plan.Services.ContainsKey(dependency)) continue;
                         Report(service, $"waiting for {dependency} ({condition})");
-                        await WaitForConditionAsync(poller, plan.Services[dependency].Name, dependency, condition, started, deadline.Token).ConfigureAwait(false);
+                        await WaitForConditionAsync(poller, plan.Services[dependency].Name, dependency, condition, started, Report, deadline.Token).ConfigureAwait(false);
                     }
                 switch (plan.ServiceOperations.GetValueOrDefault(service))
                 {
@@ -106,8 +106,13 @@ public sealed class StackActions(ISwarmEngine engine, TimeProvider? time = null)
                     : error.Message;
         cancellationToken.ThrowIfCancellationRequested();
 
-        if (request.Detach || !failures.IsEmpty)
-            return new StackDeployResult(plan, false, ImmutableSortedDictionary<string, ServiceProgress>.Empty) { Failures = failures.ToImmutableSortedDictionary(StringComparer.Ordinal) };
+        if (request.Detach && failures.IsEmpty) return new StackDeployResult(plan, false, ImmutableSortedDictionary<string, ServiceProgress>.Empty);
+        if (!failures.IsEmpty)
+        {
+            // Where the services that did get created stand, so the failed dependency's reason is printed too.
+            var final = Progress(plan, await engine.ObserveAsync(plan.Stack, cancellationToken).ConfigureAwait(false), started);
+            return new StackDeployResult(plan, false, final.RemoveRange(failures.Keys)) { Failures = failures.ToImmutableSortedDictionary(StringComparer.Ordinal) };
+        }
 
         // Wait until every service has converged, reporting each change of its running count or failure.
         ImmutableSortedDictionary<string, ServiceProgress> current = ImmutableSortedDictionary<string, ServiceProgress>.Empty;
@@ -129,13 +134,14 @@ public sealed class StackActions(ISwarmEngine engine, TimeProvider? time = null)
             kv => StackConvergence.Of(kv.Key, observed.Services.FirstOrDefault(s => s.Name == kv.Value.Name), observed.Tasks, since),
             StringComparer.Ordinal);
 
-    private async Task WaitForConditionAsync(Poller poller, string engineName, string dependency, string condition, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task WaitForConditionAsync(Poller poller, string engineName, string dependency, string condition, DateTimeOffset since, Action<string, string> report, CancellationToken cancellationToken)
     {
         while (true)
         {
             var observed = await poller.NextAsync(cancellationToken).ConfigureAwait(false);
             var service = observed.Services.FirstOrDefault(s => s.Name == engineName);
             var progress = StackConvergence.Of(dependency, service, observed.Tasks, since);
+            if (service is not null) report(dependency, progress.ToString());
             if (StackConvergence.Meets(condition, progress, service, observed.Tasks)) return;
             await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }

@@ -92,6 +92,7 @@ public class StackDeployTests(SwarmLab lab)
         {
             var deploy = await Composer(p, "stack", "deploy");
             deploy.ExitCode.Should().Be(0, deploy.ToString());
+            deploy.Stderr.Should().Contain("api").And.Contain("3/3 running").And.Contain("waiting for db (service_healthy)");
 
             // Returned when all tasks run.
             var tasks = await RunningTasksAsync(p.Name);
@@ -139,6 +140,37 @@ public class StackDeployTests(SwarmLab lab)
         }
         (await SwarmLab.DockerAsync("nodeA", "service", "ls", "-q", "--filter", $"label=com.docker.stack.namespace={p.Name}")).Output.Trim().Should().BeEmpty();
         (await SwarmLab.DockerAsync("nodeA", "network", "ls", "-q", "--filter", $"label=com.docker.stack.namespace={p.Name}")).Output.Trim().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_service_that_cannot_run_fails_the_deploy_with_the_task_error_and_its_dependents_are_not_created()
+    {
+        await using var p = await TestProject.CreateAsync("stack-fail", """
+            services:
+              broken:
+                image: composer-busybox:1
+                command: ["sh", "-c", "sleep 1; exit 3"]
+                healthcheck: { test: ["CMD", "true"], interval: 5s }
+                deploy: { endpoint_mode: dnsrr, restart_policy: { condition: on-failure, delay: 1s } }
+              app:
+                image: composer-busybox:1
+                command: ["sleep", "3600"]
+                depends_on: { broken: { condition: service_healthy } }
+                deploy: { endpoint_mode: dnsrr }
+            """);
+        try
+        {
+            var result = await Composer(p, "stack", "deploy", "--wait-timeout", "8");
+            result.ExitCode.Should().Be(1, result.ToString());
+            result.Stderr.Should().Contain("service \"broken\" did not converge within 8 s: 0/1 running: task failed: task: non-zero exit (3)");
+            result.Stderr.Should().Contain("service \"app\": timed out after 8 s waiting for its dependencies: broken");
+            (await SwarmLab.DockerAsync("nodeA", "service", "ls", "--format", "{{.Name}}", "--filter", $"label=com.docker.stack.namespace={p.Name}")).Output.Trim()
+                .Should().Be($"{p.Name}_broken");
+        }
+        finally
+        {
+            await Composer(p, "stack", "rm");
+        }
     }
 
     [Fact]
