@@ -162,12 +162,18 @@ internal static class StackCommand
             await engine.EnsureManagerAsync(ct);
             var incidents = new StackIncidents();
             var json = parse.GetValue(format) == "json";
-            Console.Error.WriteLine($"watching stack {name} (Ctrl-C to stop)");
+            var first = true;
             try
             {
                 while (true)
                 {
                     var observed = await engine.ObserveAsync(name, ct);
+                    if (first)
+                    {
+                        // The first observation is the baseline; said once it is taken, so callers know news counts from here.
+                        Console.Error.WriteLine($"watching stack {name}: {observed.Tasks.Count(t => t.IsRunning)} task(s) running on {observed.Nodes.Count(n => n.State == "ready")} ready node(s) (Ctrl-C to stop)");
+                        first = false;
+                    }
                     foreach (var i in incidents.Next(observed, DateTimeOffset.UtcNow))
                         Console.WriteLine(json
                             ? Composer.Core.Model.JsonTree.Serialize(new Dictionary<string, object?> { ["time"] = i.At.ToString("O", CultureInfo.InvariantCulture), ["kind"] = i.Kind, ["subject"] = i.Subject, ["message"] = i.Text })

@@ -36,12 +36,14 @@ public class StackWatchTests(SwarmLab lab)
             using var watch = Process.Start(psi)!;
             var lines = Channel.CreateUnbounded<string>();
             var seen = new List<string>();
+            var baseline = new TaskCompletionSource();
             watch.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (seen) seen.Add(e.Data); lines.Writer.TryWrite(e.Data); } };
+            watch.ErrorDataReceived += (_, e) => { if (e.Data?.StartsWith("watching stack", StringComparison.Ordinal) == true) baseline.TrySetResult(); };
             watch.BeginOutputReadLine();
             watch.BeginErrorReadLine();
             try
             {
-                await Task.Delay(1500); // watch's first observation is its baseline, not news
+                await baseline.Task.WaitAsync(TimeSpan.FromSeconds(30)); // watch's first observation is its baseline, not news
                 var pid = int.Parse(await File.ReadAllTextAsync("/run/nodeB/docker.pid"));
                 Process.GetProcessById(pid).Kill();
 
