@@ -49,6 +49,7 @@ public static class ComposerApp
         root.Add(PullCommand.Create(global));
         CompletionCommand.AddTo(root, global);
         root.Add(DashboardCommand.Create(global));
+        root.Add(StackCommand.Create(global));
 
         var parse = root.Parse(CommandArgs.Separate(args));
         if (parse.Errors.Count > 0)

@@ -21,7 +21,14 @@ internal static class CompositionRoot
     /// The engine port alone, for the dashboard: it reads the engine's views and events itself and runs the use cases
     /// for its actions (disposing the use cases disposes the engine).
     /// </summary>
-    public static async Task<IContainerEngine> ConnectEngineAsync(CancellationToken cancellationToken)
+    public static async Task<IContainerEngine> ConnectEngineAsync(CancellationToken cancellationToken) =>
+        await ConnectDockerAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The Swarm port, for <c>composer stack</c> (the engine must be a Swarm manager).</summary>
+    public static async Task<Composer.Core.Stack.ISwarmEngine> ConnectSwarmAsync(CancellationToken cancellationToken) =>
+        await ConnectDockerAsync(cancellationToken).ConfigureAwait(false);
+
+    private static async Task<DockerEngine> ConnectDockerAsync(CancellationToken cancellationToken)
     {
         var engine = DockerEngine.Connect();
         try

@@ -6,7 +6,7 @@ namespace Composer.Core.Model;
 /// Writes the normalized model back as a compose file (what <c>composer config</c> prints): long syntax, absolute
 /// paths, resolved names. Loading its output yields the same model.
 /// </summary>
-public static class ProjectWriter
+public static partial class ProjectWriter
 {
     /// <summary>
     /// The model as a tree of dictionaries, lists and scalars. With <paramref name="escapeDollars"/> (the default, as

@@ -59,6 +59,8 @@ public sealed record Service
     public long? MemLimit { get; init; }
     /// <summary>Resources, namespaces, security, logging, devices, hooks, deploy, provider: see <see cref="ServiceRuntime"/>.</summary>
     public ServiceRuntime Runtime { get; init; } = ServiceRuntime.Empty;
+    /// <summary>The <c>deploy</c> keys a Swarm reads (<c>composer stack deploy</c>); <c>up</c> reads only the replicas (<see cref="Scale"/>).</summary>
+    public Deploy? Deploy { get; init; }
     /// <summary>Composer's own settings from <c>x-composer</c>; kept as text so the model stays flat.</summary>
     public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     /// <summary>The service's other <c>x-*</c> fields, as written: they mean nothing to Composer, and Compose prints them.</summary>
