@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Loader cost against file size (issue 12: linear, and bounded at the 10 MB input limit). Generates compose files of
-# about 1, 5 and 10 MB (services with environment, interpolation, ports and labels; the largest just under the limit),
+# about 1, 5 and 10 MB (services with environment, interpolation, a published or exposed port and labels; the largest just under the limit),
 # then times, for each, one in-process pass per stage (LoaderBench --stages) and the whole `composer config -q`.
 #   bench/loader/sizes.sh          COMPOSER=path picks the command (default: the NativeAOT one, built when missing)
 set -euo pipefail
@@ -16,7 +16,9 @@ generate() { # FILE BYTES
   awk -v limit="$2" 'BEGIN {
     print "services:"; size = 10
     for (i = 0; size < limit; i++) {
-      s = sprintf("  s%d:\n    image: composer-busybox:1\n    environment:\n      A: \"${X:-v%d}\"\n      B: b%d\n    ports: [\"%d:80\"]\n    labels: {a: b}\n", i, i, i, 10000 + i % 50000)
+      # Host ports are few (65,535) and must not repeat: the first 50,000 services publish one, the rest only expose.
+      port = i < 50000 ? sprintf("    ports: [\"%d:80\"]\n", 10000 + i) : "    expose: [\"80\"]\n"
+      s = sprintf("  s%d:\n    image: composer-busybox:1\n    environment:\n      A: \"${X:-v%d}\"\n      B: b%d\n%s    labels: {a: b}\n", i, i, i, port)
       if (size + length(s) >= limit) break
       printf "%s", s; size += length(s)
     }
