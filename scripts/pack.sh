@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs Composer for installing, into artifacts/packages:
 #   Composer.Cli.<version>.nupkg        a .NET tool:  dotnet tool install --global --add-source artifacts/packages Composer.Cli
+#   Composer.Testing.<version>.nupkg    the library for tests (README: Testing with Composer.Testing)
 #   composer-<version>-linux-x64.tar.gz the NativeAOT binary (scripts/publish.sh), with a .sha256 file beside it
 # The version has one source, VersionPrefix in Directory.Build.props (also what `composer version` prints).
 #   scripts/pack.sh [--no-native]      --no-native: the .NET tool only (no NativeAOT publish, ~2 min less)
@@ -18,6 +19,12 @@ echo "pack: Composer.Cli $version (.NET tool) → $out" >&2
 rm -f "$out"/Composer.Cli.*.nupkg
 # The tool runs on the installed .NET runtime; NativeAOT is for the tarball.
 dotnet pack "$root/src/Composer.Cli" -c Release -o "$out" --nologo -v quiet -p:PublishAot=false >&2
+
+echo "pack: Composer.Testing $version (library) → $out" >&2
+rm -f "$out"/Composer.Testing.*.nupkg
+dotnet pack "$root/src/Composer.Testing" -c Release -o "$out" --nologo -v quiet >&2
+# A consumer's NuGet cache keeps a version once restored: drop ours so examples/testing restores this build.
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/composer.testing/$version"
 
 if [ "$native" = 1 ]; then
   binary=${COMPOSER_BINARY:-}
