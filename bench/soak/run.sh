@@ -18,7 +18,8 @@ $composer down -t 1 >/dev/null 2>&1 || true
 $composer up -d >/dev/null 2>&1
 $composer watch --format json > "$log" 2>/dev/null &
 watch_pid=$!
-trap '$composer down -t 1 >/dev/null 2>&1; kill $watch_pid 2>/dev/null || true; rm -f "$log"' EXIT
+# Watch goes first: left running, it would bring the project back after `down` (or after an engine restart).
+trap 'kill $watch_pid 2>/dev/null || true; wait $watch_pid 2>/dev/null || true; $composer down -t 1 >/dev/null 2>&1 || true; rm -f "$log"' EXIT
 deadline=$(( $(date +%s) + 60 ))
 until grep -q 'container(s) running' "$log"; do [ "$(date +%s)" -lt "$deadline" ] || { echo "watch did not start"; exit 1; }; sleep 0.1; done
 
