@@ -14,7 +14,7 @@ internal static class CompositionRoot
     public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null)
     {
         var engine = await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
-        return new ComposeActions(engine, output ?? Output(global, parse), Locks, global.ParallelLimit(parse));
+        return new ComposeActions(engine, output ?? Output(global, parse), Locks, global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
     }
 
     /// <summary>

@@ -65,6 +65,7 @@ public sealed partial class Normalizer
             CredentialSpec = m["credential_spec"] is YMapping cred ? Dict(cred) : ImmutableSortedDictionary<string, string>.Empty,
             Deploy = Deploy(m["deploy"] as YMapping, $"{at}.deploy"),
             Develop = Raw(m["develop"]),
+            DevelopWatch = DevelopWatch(m["develop"], $"{at}.develop"),
             Provider = m["provider"] is YMapping p ? new ServiceProvider(Str(p["type"]) ?? "", ProviderOptions(p["options"] as YMapping)) : null,
             Models = ServiceModels(m["models"]),
         };
@@ -160,17 +161,7 @@ public sealed partial class Normalizer
         };
     }
 
-    private ImmutableArray<ServiceHook> Hooks(YSequence? seq, string at) =>
-    [
-        .. (seq?.Items ?? []).OfType<YMapping>().Select(h => new ServiceHook
-        {
-            Command = CommandLine(h["command"], $"{at}.command") ?? [],
-            User = Str(h["user"]),
-            Privileged = Bool(h["privileged"]),
-            WorkingDir = Str(h["working_dir"]),
-            Environment = Dict(h["environment"]),
-        }),
-    ];
+    private ImmutableArray<ServiceHook> Hooks(YSequence? seq, string at) => [.. (seq?.Items ?? []).OfType<YMapping>().Select(h => Hook(h, at))];
 
     private DeployOptions? Deploy(YMapping? m, string at)
     {

@@ -64,8 +64,10 @@ public sealed record ServiceRuntime
     /// <summary>Windows only; kept and warned about, never sent to a Linux engine.</summary>
     public ImmutableSortedDictionary<string, string> CredentialSpec { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public DeployOptions? Deploy { get; init; }
-    /// <summary><c>develop</c> (watch rules) as written: accepted and printed by <c>config</c>; <c>composer watch</c> does not sync files yet.</summary>
+    /// <summary><c>develop</c> as written, for <c>config</c>; <see cref="DevelopWatch"/> is what <c>composer watch</c> acts on.</summary>
     public object? Develop { get; init; }
+    /// <summary><c>develop.watch</c> rules, paths resolved (<c>composer watch</c> syncs, restarts, rebuilds by them).</summary>
+    public ImmutableArray<WatchRule> DevelopWatch { get; init; } = [];
     public ServiceProvider? Provider { get; init; }
     /// <summary>Top-level <c>models</c> this service uses, by key (the value: the variable name, null for Compose's default).</summary>
     public ImmutableSortedDictionary<string, string?> Models { get; init; } = ImmutableSortedDictionary<string, string?>.Empty;

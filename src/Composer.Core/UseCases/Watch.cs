@@ -22,13 +22,21 @@ public sealed partial class ComposeActions
             return false;
         }
         var watch = output.Watch(project.Name);
+        var develop = DevelopWatcherFor(project, watch);
+        if (develop?.Problems is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems) output.Error(problem);
+            return false;
+        }
         watch.Info($"watching project {project.Name}; Ctrl-C stops watching and leaves the containers running");
         var options = new SupervisorOptions
         {
             Parallelism = parallelism,
             ChangeGate = token => locks.AcquireAsync(project.Name, token),
         };
-        await new Supervisor(project, engine, engine, watch, options, _time).RunAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(
+            new Supervisor(project, engine, engine, watch, options, _time).RunAsync(cancellationToken),
+            develop?.RunAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
         return true;
     }
 }
