@@ -5,7 +5,7 @@ using Composer.Docker;
 namespace Composer.Cli;
 
 /// <summary>The host's files for <c>develop.watch</c>: read, listed, and watched with <see cref="FileSystemWatcher"/>.</summary>
-internal sealed class HostFiles : IHostFiles
+public sealed class HostFiles : IHostFiles
 {
     public IFileChangeFeed Watch(IReadOnlyCollection<string> roots) => new FileChangeFeed(roots);
 
@@ -26,20 +26,24 @@ internal sealed class HostFiles : IHostFiles
 /// A new directory (created or moved in) is reported as the files it holds; a directory's own change events are not
 /// reported, so a sync never copies a directory past the ignore rules.
 /// </summary>
-internal sealed class FileChangeFeed : IFileChangeFeed
+public sealed class FileChangeFeed : IFileChangeFeed
 {
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Dictionary<string, Dictionary<string, (long Length, DateTime Written)>> _scans = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly List<(string Directory, bool Recursive, string Filter)> _points = [];
 
-    public FileChangeFeed(IReadOnlyCollection<string> roots)
+    /// <param name="listen">False: no watcher is started, only <see cref="Rescan"/> reports (tests of the overflow path).</param>
+    public FileChangeFeed(IReadOnlyCollection<string> roots, bool listen = true)
     {
         foreach (var root in roots)
         {
             var (directory, filter, recursive) = WatchPoint(root);
             if (directory is null) continue;
             lock (_lock) _scans[directory] = Scan(directory, recursive, filter);
+            _points.Add((directory, recursive, filter));
+            if (!listen) continue;
             var watcher = new FileSystemWatcher(directory, filter)
             {
                 IncludeSubdirectories = recursive,
@@ -83,6 +87,12 @@ internal sealed class FileChangeFeed : IFileChangeFeed
             return;
         }
         _changes.Writer.TryWrite(path);
+    }
+
+    /// <summary>What a buffer overflow triggers: every root rescanned, every file that differs from the last scan reported.</summary>
+    public void Rescan()
+    {
+        foreach (var (directory, recursive, filter) in _points) Rescan(directory, recursive, filter);
     }
 
     private void Rescan(string directory, bool recursive, string filter)
