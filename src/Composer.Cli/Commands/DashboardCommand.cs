@@ -39,7 +39,7 @@ internal static class DashboardCommand
     {
         var incidents = new DashboardIncidents();
         var engine = await CompositionRoot.ConnectEngineAsync(ct);
-        using var actions = new ComposeActions(engine, new AlsoToDashboard(CompositionRoot.Output(global, parse), incidents), CompositionRoot.Locks, global.ParallelLimit(parse));
+        using var actions = new ComposeActions(engine, new AlsoToDashboard(CompositionRoot.Output(global, parse), incidents), CompositionRoot.Locks, global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
         var converged = await actions.UpAsync(request with { Watch = false, Attach = false }, ct);
         if (converged != UpOutcome.Succeeded) return UpCommand.Exit(converged);
         await using var server = await StartAsync(engine, request.Project, incidents, port: null, noBrowser: false, global.ParallelLimit(parse), ct);

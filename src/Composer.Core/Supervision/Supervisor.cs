@@ -380,11 +380,5 @@ public sealed class Supervisor
         return (relinked, Containers(verified.Except(stale.Keys)), [.. plan.Warnings]);
     }
 
-    private async Task RunPlanAsync(Plan plan, CancellationToken ct)
-    {
-        if (plan.IsEmpty) return;
-        var result = await new PlanExecutor(_engine, null, _options.Parallelism, _time).ExecuteAsync(plan, ct).ConfigureAwait(false);
-        if (!result.Succeeded)
-            throw new EngineException(string.Join("; ", result.Failures.Where(f => f.Error is not DependencyFailedException).Select(f => f.Error.Message)));
-    }
+    private Task RunPlanAsync(Plan plan, CancellationToken ct) => _engine.RunOrThrowAsync(plan, _options.Parallelism, _time, ct);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Composer.Core.Engine;
 using Composer.Core.Execution;
-using Composer.Core.Graph;
 using Composer.Core.Model;
 using Composer.Core.Planning;
 
@@ -286,11 +285,5 @@ public sealed class DevelopWatcher
     private async Task<IDisposable?> EnterChangeAsync(CancellationToken ct) =>
         _options.ChangeGate is { } gate ? await gate(ct).ConfigureAwait(false) : null;
 
-    private async Task RunPlanAsync(Plan plan, CancellationToken ct)
-    {
-        if (plan.IsEmpty) return;
-        var result = await new PlanExecutor(_engine, null, _options.Parallelism, _time).ExecuteAsync(plan, ct).ConfigureAwait(false);
-        if (!result.Succeeded)
-            throw new EngineException(string.Join("; ", result.Failures.Where(f => f.Error is not DependencyFailedException).Select(f => f.Error.Message)));
-    }
+    private Task RunPlanAsync(Plan plan, CancellationToken ct) => _engine.RunOrThrowAsync(plan, _options.Parallelism, _time, ct);
 }
