@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Composer.Core.Engine;
 using Composer.Core.Execution;
+using Composer.Core.Graph;
 using Composer.Core.Model;
 using Composer.Core.Planning;
 
@@ -238,11 +239,13 @@ public sealed class DevelopWatcher
         }
         _output.Info($"service(s) {names} successfully built");
         observed = await ObserveAsync(ct).ConfigureAwait(false);
-        // Recreated whatever their hash says (as Compose forces it); the planner keeps their anonymous volumes.
+        // Recreated whatever their hash says (as Compose forces it); the planner keeps their anonymous volumes. Their
+        // dependents are in scope, so one that names the old container (links, network_mode) is recreated with them.
         var recreate = services.ToImmutableDictionary(s => s, _ => "develop.watch: rebuilt", StringComparer.Ordinal);
+        var scope = services.Concat(DependencyGraph.Build(_project).TransitiveDependents(services)).Distinct(StringComparer.Ordinal).ToImmutableArray();
         try
         {
-            await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = [.. services], NoDeps = true, Recreate = recreate }), ct).ConfigureAwait(false);
+            await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = scope, NoDeps = true, Recreate = recreate }), ct).ConfigureAwait(false);
         }
         catch (EngineException e)
         {

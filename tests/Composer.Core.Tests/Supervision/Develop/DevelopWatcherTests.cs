@@ -189,6 +189,27 @@ public class DevelopWatcherTests
     }
 
     [Fact]
+    public async Task A_rebuild_also_recreates_a_dependent_that_links_to_the_old_container_and_leaves_a_name_user_alone()
+    {
+        var (project, engine) = await UpAsync("""
+            services:
+              api:
+                image: x
+                build: ./api
+                develop: { watch: [ { path: ./api, action: rebuild } ] }
+              linked: { image: busybox, links: [api] }
+              byname: { image: busybox, depends_on: [api] }
+            """);
+        var linked = engine.Containers["demo-linked-1"].Id;
+        var byName = engine.Containers["demo-byname-1"].Id;
+
+        await new DevelopWatcher(project, engine, new Sync(), new Files(), new Output()).HandleAsync(["/work/demo/api/main.go"], CancellationToken.None);
+
+        engine.Containers["demo-linked-1"].Id.Should().NotBe(linked, "a link names the old container");
+        engine.Containers["demo-byname-1"].Id.Should().Be(byName, "the engine's DNS follows the new container");
+    }
+
+    [Fact]
     public async Task Watching_syncs_initially_then_acts_on_debounced_changes()
     {
         var (project, engine) = await UpAsync();
