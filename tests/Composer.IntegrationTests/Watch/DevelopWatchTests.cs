@@ -32,7 +32,7 @@ public class DevelopWatchTests
         Eventually.Until(() => CatAsync(project, service, path), r => r.ExitCode == 0 && r.Output == text, $"{path} in {service} to read '{text}'");
 
     [Fact]
-    public async Task A_file_edited_on_the_host_appears_in_the_container_and_a_deleted_one_disappears_ignored_ones_never_arrive()
+    public async Task A_file_edited_on_the_host_appears_in_the_container_a_deleted_or_renamed_one_disappears_ignored_ones_never_arrive()
     {
         await using var project = await TestProject.CreateAsync("dwsync", $$"""
             services:
@@ -66,6 +66,13 @@ public class DevelopWatchTests
         File.Delete(Path.Combine(project.Directory, "src", "index.html"));
         await Eventually.Until(() => project.ExecAsync("app", "ls", "/app/index.html"), r => r.ExitCode != 0, "/app/index.html to be removed");
         (await CatAsync(project, "app", "/app/css/site.css")).Output.Should().Be("body{}", "only the deleted file goes");
+
+        File.Move(Path.Combine(project.Directory, "src", "after-ignored.txt"), Path.Combine(project.Directory, "src", "renamed.txt"));
+        await UntilContentAsync(project, "app", "/app/renamed.txt", "yes");
+        await Eventually.Until(() => project.ExecAsync("app", "ls", "/app/after-ignored.txt"), r => r.ExitCode != 0, "the old name to be removed");
+
+        Directory.Delete(Path.Combine(project.Directory, "src", "css"), recursive: true);
+        await Eventually.Until(() => project.ExecAsync("app", "ls", "/app/css"), r => r.ExitCode != 0, "/app/css to be removed with its directory");
 
         (await watch.InterruptAsync()).Should().Be(0);
     }
@@ -120,32 +127,46 @@ public class DevelopWatchTests
     }
 
     [Fact]
-    public async Task Initial_sync_copies_what_is_there_when_watching_starts_without_ignored_files()
+    public async Task Initial_sync_copies_what_is_there_when_watching_starts_without_ignored_or_dockerignored_files()
     {
-        await using var project = await TestProject.CreateAsync("dwinitial", $$"""
+        await using var project = await TestProject.CreateAsync("dwinitial", """
             services:
               app:
-                {{Sleeper}}
+                build: .
+                init: true
+                command: ["sleep", "2147483647"]
                 develop:
                   watch:
                     - { path: ./site, action: sync, target: /srv, initial_sync: true, ignore: ["*.bak"] }
             """, new Dictionary<string, string>
         {
+            ["Dockerfile"] = "FROM composer-busybox:1\n",
+            [".dockerignore"] = "site/*.log\n",
             ["site/index.html"] = "home",
             ["site/deep/er/page.html"] = "deep",
             ["site/old.bak"] = "ignored",
+            ["site/debug.log"] = "dockerignored",
             ["site/.git/HEAD"] = "ref: refs/heads/main",
         });
-        await project.RunOkAsync("up", "-d");
-        await using var watch = await WatchAsync(project);
+        try
+        {
+            await project.RunOkAsync("up", "-d");
+            await using var watch = await WatchAsync(project);
 
-        // The initial sync is done before "Watch enabled".
-        (await CatAsync(project, "app", "/srv/index.html")).Output.Should().Be("home");
-        (await CatAsync(project, "app", "/srv/deep/er/page.html")).Output.Should().Be("deep");
-        (await project.ExecAsync("app", "ls", "/srv/old.bak")).ExitCode.Should().NotBe(0);
-        (await project.ExecAsync("app", "ls", "/srv/.git")).ExitCode.Should().NotBe(0, ".git directories are never synced");
+            // The initial sync is done before "Watch enabled".
+            (await CatAsync(project, "app", "/srv/index.html")).Output.Should().Be("home");
+            (await CatAsync(project, "app", "/srv/deep/er/page.html")).Output.Should().Be("deep");
+            (await project.ExecAsync("app", "ls", "/srv/old.bak")).ExitCode.Should().NotBe(0, "the rule ignores *.bak");
+            (await project.ExecAsync("app", "ls", "/srv/debug.log")).ExitCode.Should().NotBe(0, "the build context's .dockerignore applies");
+            (await project.ExecAsync("app", "ls", "/srv/.git")).ExitCode.Should().NotBe(0, ".git directories are never synced");
 
-        (await watch.InterruptAsync()).Should().Be(0);
+            (await watch.InterruptAsync()).Should().Be(0);
+        }
+        finally
+        {
+            await Engine.RemoveProjectAsync(project.Name);
+            await Engine.RemoveImageAsync($"{project.Name}-app");
+        }
     }
 
     [Fact]
