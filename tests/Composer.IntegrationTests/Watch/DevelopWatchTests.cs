@@ -210,4 +210,33 @@ public class DevelopWatchTests
             await Engine.RemoveImageAsync(image);
         }
     }
+
+    [Fact]
+    public async Task A_rule_that_cannot_work_stops_watch_with_exit_1_and_a_sync_rule_without_target_is_a_load_error()
+    {
+        await using var project = await TestProject.CreateAsync("dwinvalid", $$"""
+            services:
+              app:
+                {{Sleeper}}
+                develop:
+                  watch:
+                    - { path: ./src, action: rebuild }
+            """);
+        var watch = await project.RunAsync("watch");
+        watch.ExitCode.Should().Be(1, watch.ToString());
+        watch.Stderr.Should().Contain("can't watch service \"app\" with action rebuild without a build context");
+        (await project.ContainersAsync()).Should().BeEmpty("watch stopped before making the project whole");
+
+        await File.WriteAllTextAsync(Path.Combine(project.Directory, "compose.yaml"), $$"""
+            services:
+              app:
+                {{Sleeper}}
+                develop:
+                  watch:
+                    - { path: ./src, action: sync }
+            """);
+        var config = await project.RunAsync("config", "-q");
+        config.ExitCode.Should().Be(2, config.ToString());
+        config.Stderr.Should().Contain("target is required for sync, sync+exec and sync+restart actions");
+    }
 }
