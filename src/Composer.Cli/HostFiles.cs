@@ -11,12 +11,7 @@ public sealed class HostFiles : IHostFiles
 
     public string? ReadText(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 
-    public IEnumerable<string> FilesUnder(string root)
-    {
-        if (File.Exists(root)) return [root];
-        if (!Directory.Exists(root)) return [];
-        return BuildContext.Entries(root).Where(p => !Directory.Exists(p) || new DirectoryInfo(p).LinkTarget is not null);
-    }
+    public IEnumerable<string> FilesUnder(string root) => FileChangeFeed.FilesUnder(root);
 }
 
 /// <summary>
@@ -33,52 +28,99 @@ public sealed class FileChangeFeed : IFileChangeFeed
     private readonly Dictionary<string, Dictionary<string, (long Length, DateTime Written)>> _scans = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly List<(string Directory, bool Recursive, string Filter)> _points = [];
+    /// <summary>Roots that do not exist yet → the existing ancestor watched (not recursively) for their arrival.</summary>
+    private readonly Dictionary<string, string> _missing = new(StringComparer.Ordinal);
+    private readonly bool _listen;
 
     /// <param name="listen">False: no watcher is started, only <see cref="Rescan"/> reports (tests of the overflow path).</param>
     public FileChangeFeed(IReadOnlyCollection<string> roots, bool listen = true)
     {
-        foreach (var root in roots)
-        {
-            var (directory, filter, recursive) = WatchPoint(root);
-            if (directory is null) continue;
-            lock (_lock) _scans[directory] = Scan(directory, recursive, filter);
-            _points.Add((directory, recursive, filter));
-            if (!listen) continue;
-            var watcher = new FileSystemWatcher(directory, filter)
-            {
-                IncludeSubdirectories = recursive,
-                // Bounded: 64 KiB (the maximum); past it the Error event asks for a rescan.
-                InternalBufferSize = 64 * 1024,
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes | NotifyFilters.CreationTime,
-            };
-            watcher.Created += (_, e) => Report(e.FullPath, expandDirectory: true);
-            watcher.Changed += (_, e) => Report(e.FullPath, expandDirectory: false);
-            watcher.Deleted += (_, e) => Report(e.FullPath, expandDirectory: false);
-            watcher.Renamed += (_, e) =>
-            {
-                Report(e.OldFullPath, expandDirectory: false);
-                Report(e.FullPath, expandDirectory: true);
-            };
-            watcher.Error += (_, _) => Rescan(directory, recursive, filter);
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
-        }
+        _listen = listen;
+        lock (_lock)
+            foreach (var root in roots) AddRoot(root);
     }
 
     public ChannelReader<string> Changes => _changes.Reader;
 
-    /// <summary>Where to watch a root from: itself, its directory (a file), or its nearest existing parent (not there yet).</summary>
-    private static (string? Directory, string Filter, bool Recursive) WatchPoint(string root)
+    /// <summary>
+    /// Watches a root: a directory recursively, a file through its directory. A root not there yet is waited for from
+    /// its nearest existing ancestor, not recursively (never a whole tree above the project); once it appears, it is
+    /// watched itself and what it holds is reported.
+    /// </summary>
+    private void AddRoot(string root)
     {
-        if (Directory.Exists(root)) return (root, "", true);
-        if (File.Exists(root)) return (Path.GetDirectoryName(root), Path.GetFileName(root), false);
-        for (var parent = Path.GetDirectoryName(root); parent is not null; parent = Path.GetDirectoryName(parent))
-            if (Directory.Exists(parent)) return (parent, "", true);
-        return (null, "", false);
+        if (Directory.Exists(root)) Watch(root, "", recursive: true);
+        else if (File.Exists(root)) Watch(Path.GetDirectoryName(root)!, Path.GetFileName(root), recursive: false);
+        else
+        {
+            for (var parent = Path.GetDirectoryName(root); parent is not null; parent = Path.GetDirectoryName(parent))
+            {
+                if (!Directory.Exists(parent)) continue;
+                _missing[root] = parent;
+                Watch(parent, "", recursive: false);
+                return;
+            }
+        }
+    }
+
+    private void Watch(string directory, string filter, bool recursive)
+    {
+        if (_points.Contains((directory, recursive, filter))) return;
+        _points.Add((directory, recursive, filter));
+        _scans[Key(directory, filter)] = Scan(directory, recursive, filter);
+        if (!_listen) return;
+        var watcher = new FileSystemWatcher(directory, filter)
+        {
+            IncludeSubdirectories = recursive,
+            // Bounded: 64 KiB (the maximum); past it the Error event asks for a rescan.
+            InternalBufferSize = 64 * 1024,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes | NotifyFilters.CreationTime,
+        };
+        watcher.Created += (_, e) => Report(e.FullPath, expandDirectory: true);
+        watcher.Changed += (_, e) => Report(e.FullPath, expandDirectory: false);
+        watcher.Deleted += (_, e) => Report(e.FullPath, expandDirectory: false);
+        watcher.Renamed += (_, e) =>
+        {
+            Report(e.OldFullPath, expandDirectory: false);
+            Report(e.FullPath, expandDirectory: true);
+        };
+        watcher.Error += (_, _) => Rescan(directory, recursive, filter);
+        watcher.EnableRaisingEvents = true;
+        _watchers.Add(watcher);
+    }
+
+    private static string Key(string directory, string filter) => directory + "\0" + filter;
+
+    /// <summary>Something appeared where a missing root is waited for: watch the root (or its now nearest ancestor).</summary>
+    private void Arrived()
+    {
+        lock (_lock)
+        {
+            foreach (var root in _missing.Keys.ToList())
+            {
+                // Each new watch point is looked past at once: what was created before it was watching raised no event.
+                while (_missing.Remove(root, out var from))
+                {
+                    AddRoot(root);
+                    if (_missing.TryGetValue(root, out var now) && now == from) break;
+                }
+                if (!_missing.ContainsKey(root))
+                    foreach (var file in FilesUnder(root)) _changes.Writer.TryWrite(file);
+            }
+        }
+    }
+
+    /// <summary>Every file under a path (the path itself when it is a file), never entering a symbolic link.</summary>
+    public static IEnumerable<string> FilesUnder(string root)
+    {
+        if (File.Exists(root)) return [root];
+        if (!Directory.Exists(root)) return [];
+        return BuildContext.Entries(root).Where(p => !Directory.Exists(p) || new DirectoryInfo(p).LinkTarget is not null);
     }
 
     private void Report(string path, bool expandDirectory)
     {
+        if (expandDirectory && _missing.Count > 0) Arrived();
         if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
         {
             // Files written into a new directory before its watch was set up raise no event of their own.
@@ -92,19 +134,21 @@ public sealed class FileChangeFeed : IFileChangeFeed
     /// <summary>What a buffer overflow triggers: every root rescanned, every file that differs from the last scan reported.</summary>
     public void Rescan()
     {
-        foreach (var (directory, recursive, filter) in _points) Rescan(directory, recursive, filter);
+        List<(string, bool, string)> points;
+        lock (_lock) points = [.. _points];
+        foreach (var (directory, recursive, filter) in points) Rescan(directory, recursive, filter);
     }
 
     private void Rescan(string directory, bool recursive, string filter)
     {
         lock (_lock)
         {
-            var before = _scans.GetValueOrDefault(directory) ?? [];
+            var before = _scans.GetValueOrDefault(Key(directory, filter)) ?? [];
             var after = Scan(directory, recursive, filter);
             foreach (var (path, stamp) in after)
                 if (!before.TryGetValue(path, out var old) || old != stamp) _changes.Writer.TryWrite(path);
             foreach (var path in before.Keys.Where(p => !after.ContainsKey(p))) _changes.Writer.TryWrite(path);
-            _scans[directory] = after;
+            _scans[Key(directory, filter)] = after;
         }
     }
 
@@ -123,7 +167,8 @@ public sealed class FileChangeFeed : IFileChangeFeed
 
     public void Dispose()
     {
-        foreach (var watcher in _watchers) watcher.Dispose();
+        lock (_lock)
+            foreach (var watcher in _watchers) watcher.Dispose();
         _changes.Writer.TryComplete();
     }
 }

@@ -67,4 +67,27 @@ public class FileChangeFeedTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_root_that_does_not_exist_yet_is_watched_once_it_appears()
+    {
+        var project = Directory.CreateTempSubdirectory("composer-feed-").FullName;
+        try
+        {
+            var root = Path.Combine(project, "later", "src");
+            using var feed = new FileChangeFeed([root]);
+            Directory.CreateDirectory(Path.Combine(project, "later"));
+            Directory.CreateDirectory(root);
+            File.WriteAllText(Path.Combine(root, "first.txt"), "1");
+            await ReadUntilAsync(feed, s => s.Contains(Path.Combine(root, "first.txt")));
+
+            Directory.CreateDirectory(Path.Combine(root, "sub"));
+            File.WriteAllText(Path.Combine(root, "sub", "second.txt"), "2");
+            await ReadUntilAsync(feed, s => s.Contains(Path.Combine(root, "sub", "second.txt")));
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
 }
