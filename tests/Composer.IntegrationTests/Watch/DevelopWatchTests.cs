@@ -197,7 +197,10 @@ public class DevelopWatchTests
 
             await WriteAsync(project, "version.txt", "two");
             await watch.NextLineAsync(l => l.Contains("successfully built"), "the image to be rebuilt", TimeSpan.FromMinutes(2));
-            var after = await Eventually.Until(() => project.InspectAsync("app"), c => c.ID != before.ID && c.State.Running, "app to be recreated");
+            // Listed, not inspected: between the old container's removal and the new one's creation there is none.
+            await Eventually.Until(project.ContainersAsync, cs => cs.Any(c => c.ID != before.ID && c.State == "running"), "app to be recreated");
+            var after = await project.InspectAsync("app");
+            after.ID.Should().NotBe(before.ID);
             after.Image.Should().NotBe(before.Image, "the container runs the new image");
             (await CatAsync(project, "app", "/version.txt")).Output.Should().Be("two");
             (await CatAsync(project, "app", "/data/marker")).Output.Should().Be("kept\n", "the recreated container keeps its anonymous volume");
