@@ -11,7 +11,10 @@ namespace Composer.Docker;
 /// </summary>
 public static class BuildContext
 {
-    public static async Task<MemoryStream> TarAsync(string contextDirectory, string dockerfile, CancellationToken cancellationToken)
+    /// <summary>The name <c>dockerfile_inline</c>'s text is sent under (the classic builder reads the Dockerfile from the context).</summary>
+    public const string InlineDockerfileName = ".composer-inline.Dockerfile";
+
+    public static async Task<MemoryStream> TarAsync(string contextDirectory, string dockerfile, CancellationToken cancellationToken, string? inlineDockerfile = null)
     {
         var ignore = DockerIgnore.Load(contextDirectory);
         var output = new MemoryStream();
@@ -21,8 +24,15 @@ public static class BuildContext
             {
                 var relative = Path.GetRelativePath(contextDirectory, path).Replace('\\', '/');
                 if (ignore.Excludes(relative) && relative != dockerfile && relative != ".dockerignore") continue;
+                if (inlineDockerfile is not null && relative == InlineDockerfileName) continue;
                 await tar.WriteEntryAsync(path, relative, cancellationToken).ConfigureAwait(false);
             }
+            if (inlineDockerfile is not null)
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, InlineDockerfileName)
+                {
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(inlineDockerfile)),
+                }, cancellationToken).ConfigureAwait(false);
         }
         output.Position = 0;
         return output;

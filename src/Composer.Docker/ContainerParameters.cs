@@ -18,9 +18,8 @@ internal static class ContainerParameters
         var exposed = spec.ExposedPorts.ToDictionary(p => p, _ => new EmptyStruct());
         var bindings = spec.Ports.GroupBy(p => $"{p.Target}/{p.Protocol}")
             .ToDictionary(g => g.Key, g => (IList<EnginePortBinding>)[.. g.Select(p => new EnginePortBinding { HostIP = p.HostIp ?? "", HostPort = p.Published ?? "" })]);
-        var binds = spec.Mounts.Where(m => m.Type == MountType.Bind && m.CreateHostPath)
-            .Select(BindString).ToList();
-        var mounts = spec.Mounts.Where(m => !(m.Type == MountType.Bind && m.CreateHostPath)).Select(ToEngineMount).ToList();
+        var binds = spec.Mounts.Where(UsesBindString).Select(BindString).ToList();
+        var mounts = spec.Mounts.Where(m => !UsesBindString(m)).Select(ToEngineMount).ToList();
 
         return new CreateContainerParameters
         {
@@ -78,8 +77,17 @@ internal static class ContainerParameters
         MacAddress = macAddress,
         Aliases = [.. a.Aliases],
         Links = links.Count == 0 ? null : [.. links],
-        IPAMConfig = a.Ipv4Address is null && a.Ipv6Address is null ? null : new EndpointIPAMConfig { IPv4Address = a.Ipv4Address, IPv6Address = a.Ipv6Address },
+        DriverOpts = a.DriverOpts.IsEmpty ? null : a.DriverOpts.ToDictionary(kv => kv.Key, kv => kv.Value),
+        IPAMConfig = a.Ipv4Address is null && a.Ipv6Address is null && a.LinkLocalIps.IsEmpty ? null
+            : new EndpointIPAMConfig { IPv4Address = a.Ipv4Address, IPv6Address = a.Ipv6Address, LinkLocalIPs = a.LinkLocalIps.IsEmpty ? null : [.. a.LinkLocalIps] },
     };
+
+    /// <summary>
+    /// A bind the engine may create when missing, without options only the Mount API has, goes as a legacy
+    /// <c>Binds</c> string (as Compose sends it); everything else as a mount.
+    /// </summary>
+    private static bool UsesBindString(CoreMount m) =>
+        m.Type == MountType.Bind && m.CreateHostPath && m.Recursive is null or "enabled" && m.Consistency is null;
 
     private static EngineMount ToEngineMount(CoreMount m) => new()
     {
@@ -87,9 +95,23 @@ internal static class ContainerParameters
         Source = m.Source,
         Target = m.Target,
         ReadOnly = m.ReadOnly,
-        TmpfsOptions = m.TmpfsSize is { } size ? new TmpfsOptions { SizeBytes = size } : null,
-        BindOptions = m.Propagation is { } propagation ? new BindOptions { Propagation = propagation } : null,
-        VolumeOptions = m.NoCopy ? new VolumeOptions { NoCopy = true } : null,
+        Consistency = m.Consistency,
+        TmpfsOptions = m.TmpfsSize is null && m.TmpfsMode is null ? null
+            : new TmpfsOptions { SizeBytes = m.TmpfsSize ?? 0, Mode = m.TmpfsMode is { } mode ? (uint)mode : 0 },
+        BindOptions = m.Type != MountType.Bind || m.Propagation is null && m.Recursive is null or "enabled" ? null : new BindOptions
+        {
+            Propagation = m.Propagation,
+            NonRecursive = m.Recursive == "disabled" ? true : null,
+            ReadOnlyNonRecursive = m.Recursive == "writable" ? true : null,
+            ReadOnlyForceRecursive = m.Recursive == "readonly" ? true : null,
+        },
+        VolumeOptions = m.Type != MountType.Volume || !m.NoCopy && m.VolumeLabels.IsEmpty && m.Subpath is null ? null : new VolumeOptions
+        {
+            NoCopy = m.NoCopy ? true : null,
+            Labels = m.VolumeLabels.IsEmpty ? null : m.VolumeLabels.ToDictionary(kv => kv.Key, kv => kv.Value),
+            Subpath = m.Subpath,
+        },
+        ImageOptions = m.Type == MountType.Image && m.Subpath is not null ? new ImageOptions { Subpath = m.Subpath } : null,
     };
 
     /// <summary>A bind the engine creates if missing: <c>SOURCE:TARGET[:ro][,z|Z][,propagation]</c>.</summary>

@@ -11,15 +11,25 @@ public sealed partial class DockerEngine
     {
         if (!Directory.Exists(build.Context))
             throw new EngineException($"build image {image}: the build context {build.Context} is not a directory");
-        var dockerfile = (build.Dockerfile ?? "Dockerfile").Replace('\\', '/');
-        if (!File.Exists(Path.Combine(build.Context, dockerfile)))
+        // Keys the classic builder cannot honour fail here, named with the engine's version, before the context is sent.
+        if (EngineRequirements.BuildProblems(image, build, EngineInfo.Oldest).Count > 0 &&
+            EngineRequirements.BuildProblems(image, build, await EngineInfoAsync(cancellationToken).ConfigureAwait(false)) is { Count: > 0 } problems)
+            throw new EngineException(string.Join(Environment.NewLine, problems));
+        // dockerfile_inline travels in the context under a name no file of the context can have taken.
+        var dockerfile = build.DockerfileInline is not null ? BuildContext.InlineDockerfileName : (build.Dockerfile ?? "Dockerfile").Replace('\\', '/');
+        if (build.DockerfileInline is null && !File.Exists(Path.Combine(build.Context, dockerfile)))
             throw new EngineException($"build image {image}: Dockerfile {Path.Combine(build.Context, dockerfile)} not found");
-        await using var context = await BuildContext.TarAsync(build.Context, dockerfile, cancellationToken).ConfigureAwait(false);
+        await using var context = await BuildContext.TarAsync(build.Context, dockerfile, cancellationToken, build.DockerfileInline).ConfigureAwait(false);
         string? error = null;
         var output = new List<string>();
         await Call(() => _client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters
         {
-            Tags = [image],
+            // tags: more names for the same image, in one build as `docker build -t a -t b` does.
+            Tags = [image, .. build.Tags.Where(t => t != image)],
+            CacheFrom = build.CacheFrom.IsEmpty ? null : [.. build.CacheFrom],
+            NoCache = build.NoCache ? true : null,
+            Pull = build.Pull ? "1" : null,
+            Platform = build.Platforms.Length == 1 ? build.Platforms[0] : null,
             Dockerfile = dockerfile,
             BuildArgs = build.Args.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!),
             Target = build.Target,

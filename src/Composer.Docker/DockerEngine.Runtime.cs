@@ -23,31 +23,23 @@ public sealed partial class DockerEngine
     /// </summary>
     public async Task CheckRequirementsAsync(Project project, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
-        var selected = project.Services.Values.Where(s => services.Count == 0 || services.Contains(s.Name)).ToList();
-        if (!selected.Any(s => s.Runtime.Provider is not null || !s.Runtime.Models.IsEmpty || !s.Runtime.Annotations.IsEmpty ||
-                               s.Runtime.CpuCount is not null || s.Runtime.CpuPercent is not null || s.Runtime.MacAddress is not null)) return;
-        var version = await Call(() => _client.System.GetVersionAsync(cancellationToken), "read the engine version").ConfigureAwait(false);
-        var engine = $"Docker Engine {version.Version} (API {version.APIVersion})";
-        var problems = new List<string>();
-        foreach (var s in selected)
-        {
-            if (s.Runtime.Provider is { } provider)
-                problems.Add($"service \"{s.Name}\": 'provider' (type \"{provider.Type}\") is run by the Compose provider plugin docker-{provider.Type}, " +
-                             $"which Composer does not run; {engine} cannot start it as a container");
-            if (!s.Runtime.Models.IsEmpty)
-                problems.Add($"service \"{s.Name}\": 'models' ({string.Join(", ", s.Runtime.Models.Keys)}) needs Docker Model Runner, which {engine} does not provide");
-            if (!s.Runtime.Annotations.IsEmpty && System.Version.TryParse(version.APIVersion, out var api) && api < new System.Version(1, 43))
-                problems.Add($"service \"{s.Name}\": 'annotations' needs Engine API 1.43 (Docker Engine 24) or later; this is {engine}");
-            if (s.Runtime.MacAddress is not null && System.Version.TryParse(version.APIVersion, out var macApi) && macApi < new System.Version(1, 44))
-                problems.Add($"service \"{s.Name}\": 'mac_address' is sent per network, which needs Engine API 1.44 (Docker Engine 25) or later; " +
-                             $"this is {engine}, which reads only the container-wide field the client library Composer uses no longer has");
-            // The engine takes them on Linux and applies nothing: said here rather than dropped.
-            foreach (var (key, set) in new[] { ("cpu_count", s.Runtime.CpuCount is not null), ("cpu_percent", s.Runtime.CpuPercent is not null) })
-                if (set && version.Os != "windows")
-                    problems.Add($"service \"{s.Name}\": '{key}' is applied only by a Windows engine; this is {engine} on {version.Os} (use 'cpus' or deploy.resources.limits.cpus)");
-        }
+        // Only a project that asks for something optional costs a version call.
+        if (EngineRequirements.Problems(project, services, EngineInfo.Oldest).Count == 0) return;
+        var problems = EngineRequirements.Problems(project, services, await EngineInfoAsync(cancellationToken).ConfigureAwait(false));
         if (problems.Count > 0) throw new EngineException(string.Join(Environment.NewLine, problems));
     }
+
+    private async Task<EngineInfo> EngineInfoAsync(CancellationToken cancellationToken)
+    {
+        var version = await Call(() => _client.System.GetVersionAsync(cancellationToken), "read the engine version").ConfigureAwait(false);
+        return new EngineInfo(version.Version, version.APIVersion, version.Os);
+    }
+
+    /// <summary>What the engine said when it created a container (by name), until the executor takes it.</summary>
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _createWarnings = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> TakeCreateWarnings(string container) =>
+        _createWarnings.TryRemove(container, out var warnings) ? warnings : [];
 
     /// <summary>Create, with the engine's refusal of a device request or runtime said in the compose file's terms.</summary>
     private async Task<CreateContainerResponse> CreateAsync(ContainerSpec spec, CreateContainerParameters parameters, CancellationToken cancellationToken)
@@ -55,7 +47,9 @@ public sealed partial class DockerEngine
         var what = $"create container {spec.Name}";
         try
         {
-            return await Call(() => _client.Containers.CreateContainerAsync(parameters, cancellationToken), what).ConfigureAwait(false);
+            var response = await Call(() => _client.Containers.CreateContainerAsync(parameters, cancellationToken), what).ConfigureAwait(false);
+            if (response.Warnings is { Count: > 0 } warnings) _createWarnings[spec.Name] = [.. warnings.Where(w => !string.IsNullOrWhiteSpace(w))];
+            return response;
         }
         catch (EngineException e) when (e.InnerException is DockerApiException api && api.StatusCode != System.Net.HttpStatusCode.NotFound)
         {

@@ -75,7 +75,12 @@ public sealed record InjectedFile(string Path, string Content, int Mode = 0x124 
 /// </summary>
 public sealed record LinkTarget(string Alias, string Container, bool DockerVariables, bool External = false);
 
-public sealed record NetworkAttachment(string NetworkName, ImmutableArray<string> Aliases, string? Ipv4Address = null, string? Ipv6Address = null);
+public sealed record NetworkAttachment(string NetworkName, ImmutableArray<string> Aliases, string? Ipv4Address = null, string? Ipv6Address = null)
+{
+    /// <summary>The endpoint's driver options (<c>networks.X.driver_opts</c>).</summary>
+    public ImmutableSortedDictionary<string, string> DriverOpts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableArray<string> LinkLocalIps { get; init; } = [];
+}
 
 public sealed record NetworkSpec(string Name, string? Driver, bool Internal, bool Attachable, bool EnableIpv6, Ipam? Ipam,
     ImmutableSortedDictionary<string, string> DriverOpts, ImmutableSortedDictionary<string, string> Labels);

@@ -29,6 +29,11 @@ public interface IEngine
     Task WaitForConditionAsync(string name, string condition, CancellationToken cancellationToken);
     /// <summary>Where the container can be reached now (addresses per network, exposed ports); null when it does not exist.</summary>
     Task<ContainerEndpoints?> InspectEndpointsAsync(string name, CancellationToken cancellationToken);
+    /// <summary>
+    /// The warnings the engine gave when it created <paramref name="container"/> (e.g. a resource limit the kernel
+    /// cannot apply), once: the executor shows them to the user rather than dropping them.
+    /// </summary>
+    IReadOnlyList<string> TakeCreateWarnings(string container) => [];
 }
 
 public sealed record ObserveRequest(string Project)

@@ -118,5 +118,6 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
             spec = LinkVariables.Apply(spec, targets);
         }
         await engine.CreateContainerAsync(spec, ct).ConfigureAwait(false);
+        foreach (var warning in engine.TakeCreateWarnings(spec.Name)) _warnings.Enqueue($"container {spec.Name}: {warning}");
     }
 }

@@ -113,6 +113,11 @@ public sealed partial class Normalizer
                         Aliases = List(n?["aliases"]), Ipv4Address = Str(n?["ipv4_address"]),
                         Ipv6Address = Str(n?["ipv6_address"]),
                         Priority = int.TryParse(Str(n?["priority"]), out var p) ? p : 0,
+                        GwPriority = int.TryParse(Str(n?["gw_priority"]), out var gw) ? gw : 0,
+                        DriverOpts = Dict(n?["driver_opts"]),
+                        InterfaceName = Str(n?["interface_name"]),
+                        LinkLocalIps = List(n?["link_local_ips"]),
+                        MacAddress = Str(n?["mac_address"]),
                     };
                 }
                 break;

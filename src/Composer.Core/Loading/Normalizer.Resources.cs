@@ -57,6 +57,7 @@ public sealed partial class Normalizer
             {
                 Key = key, Name = name, External = external, Driver = Str(m?["driver"]),
                 Internal = Bool(m?["internal"]), Attachable = Bool(m?["attachable"]), EnableIpv6 = Bool(m?["enable_ipv6"]),
+                EnableIpv4 = m?["enable_ipv4"] is YScalar { IsNull: false } v4 ? Bool(v4) : null,
                 DriverOpts = Dict(m?["driver_opts"]), Labels = Dict(m?["labels"]), Ipam = Ipam(m?["ipam"] as YMapping),
             };
         }
@@ -67,8 +68,9 @@ public sealed partial class Normalizer
     {
         if (m is null) return null;
         var pools = (m["config"] as YSequence)?.Items.OfType<YMapping>()
-            .Select(p => new IpamPool(Str(p["subnet"]), Str(p["ip_range"]), Str(p["gateway"]))).ToImmutableArray() ?? [];
-        return new Ipam(Str(m["driver"]), pools);
+            .Select(p => new IpamPool(Str(p["subnet"]), Str(p["ip_range"]), Str(p["gateway"])) { AuxAddresses = Dict(p["aux_addresses"]) })
+            .ToImmutableArray() ?? [];
+        return new Ipam(Str(m["driver"]), pools) { Options = Dict(m["options"]) };
     }
 
     private ImmutableSortedDictionary<string, Volume>.Builder NormalizeVolumes(YMapping? node, string project)

@@ -61,6 +61,8 @@ public sealed partial class Normalizer
             Attach = m["attach"] is YScalar attach && !attach.IsNull ? Bool(attach) : null,
             PostStart = Hooks(m["post_start"] as YSequence, $"{at}.post_start"),
             PreStop = Hooks(m["pre_stop"] as YSequence, $"{at}.pre_stop"),
+            PreStart = m["pre_start"] is YSequence { Items.Count: > 0 } preStart ? Raw(preStart) : null,
+            PullRefreshAfter = Str(m["pull_refresh_after"]),
             UseApiSocket = Bool(m["use_api_socket"]),
             CredentialSpec = m["credential_spec"] is YMapping cred ? Dict(cred) : ImmutableSortedDictionary<string, string>.Empty,
             Deploy = Deploy(m["deploy"] as YMapping, $"{at}.deploy"),

@@ -79,6 +79,23 @@ public sealed partial class Normalizer
             Network = Str(m["network"]),
             ExtraHosts = ExtraHosts(m["extra_hosts"], $"{at}.build"),
             ShmSize = Bytes(m["shm_size"], $"{at}.build.shm_size"),
+            DockerfileInline = Str(m["dockerfile_inline"]),
+            CacheFrom = List(m["cache_from"]),
+            CacheTo = List(m["cache_to"]),
+            NoCache = Bool(m["no_cache"]),
+            NoCacheFilter = List(m["no_cache_filter"]),
+            Pull = Bool(m["pull"]),
+            Tags = List(m["tags"]),
+            Platforms = List(m["platforms"]),
+            Ssh = m["ssh"] is YMapping ssh ? [.. ssh.Entries.Select(e => Str(e.Value) is { } path ? $"{e.Key.Value}={path}" : e.Key.Value)] : List(m["ssh"]),
+            Secrets = FileReferences(m["secrets"] as YSequence, $"{at}.build", "secrets"),
+            AdditionalContexts = Dict(m["additional_contexts"]),
+            Entitlements = List(m["entitlements"]),
+            Privileged = Bool(m["privileged"]),
+            Provenance = Str(m["provenance"]),
+            Sbom = Str(m["sbom"]),
+            Isolation = Str(m["isolation"]),
+            Ulimits = Ulimits(m["ulimits"] as YMapping, $"{at}.build"),
         },
         _ => null,
     };
@@ -140,13 +157,28 @@ public sealed partial class Normalizer
             }).Where(x => x.Item1 is not null).Select(x => (x.Item1!, x.Item2)).ToList(),
             _ => [],
         };
+        var formats = (node as YSequence)?.Items.OfType<YMapping>().Where(mm => mm["path"] is YScalar)
+            .ToDictionary(mm => (YScalar)mm["path"]!, mm => mm["format"] as YScalar) ?? [];
         foreach (var (pathNode, required) in items)
         {
+            var format = formats.GetValueOrDefault(pathNode);
+            if (format is { IsNull: false } && format.Value is not ("raw" or ".env"))
+            {
+                diagnostics.Error("service.env-file", $"{at}.env_file: unsupported env_file format \"{format.Value}\" (expected \"raw\" or none)", format.Start);
+                continue;
+            }
             if (HostPath(pathNode.Value, pathNode, $"{at}.env_file") is not { } path) continue;
             var text = context.ReadFile(path);
             if (text is null)
             {
                 if (required) diagnostics.Error("service.env-file", $"{at}.env_file: env file {path} not found", pathNode.Start);
+                continue;
+            }
+            if (format?.Value == "raw")
+            {
+                var (raw, rawError) = RawEnvFile.Parse(text, context.Lookup);
+                if (rawError is not null) diagnostics.Error("env-file.syntax", rawError.Message, new SourcePosition(path, rawError.Line, rawError.Column));
+                else yield return raw.Select(e => (e.Key, e.Value)).ToList();
                 continue;
             }
             var (entries, error) = EnvFile.Parse(text, context.Lookup);

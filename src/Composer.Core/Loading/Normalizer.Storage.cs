@@ -46,14 +46,26 @@ public sealed partial class Normalizer
                         diagnostics.Error("service.volumes", $"{at}.volumes: the container path '{target}' must be absolute", (m["target"] ?? m).Start);
                         continue;
                     }
-                    var create = (m["bind"] as YMapping)?["create_host_path"] is YScalar c ? Bool(c) : true;
-                    var size = Bytes((m["tmpfs"] as YMapping)?["size"], $"{at}.volumes.tmpfs.size");
+                    var bind = m["bind"] as YMapping;
+                    var volume = m["volume"] as YMapping;
+                    var tmpfs = m["tmpfs"] as YMapping;
+                    var create = bind?["create_host_path"] is YScalar c ? Bool(c) : true;
+                    var size = Bytes(tmpfs?["size"], $"{at}.volumes.tmpfs.size");
+                    int? tmpfsMode = null;
+                    if (tmpfs?["mode"] is YScalar { IsNull: false } modeNode)
+                    {
+                        if (TryParseMode(modeNode.Value, out var mode)) tmpfsMode = mode;
+                        else diagnostics.Error("service.volumes", $"{at}.volumes.tmpfs.mode: '{modeNode.Value}' is not a file mode (like 1777)", modeNode.Start);
+                    }
                     result.Add(new Mount(type, type == MountType.Bind ? HostPath(source!, m["source"]!, $"{at}.volumes") ?? source : source,
                         target, Bool(m["read_only"]))
                     {
-                        CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null,
-                        Propagation = Str((m["bind"] as YMapping)?["propagation"]), Selinux = Str((m["bind"] as YMapping)?["selinux"]),
-                        NoCopy = Bool((m["volume"] as YMapping)?["nocopy"]),
+                        CreateHostPath = create, TmpfsSize = type == MountType.Tmpfs ? size : null, TmpfsMode = type == MountType.Tmpfs ? tmpfsMode : null,
+                        Propagation = Str(bind?["propagation"]), Selinux = Str(bind?["selinux"]), Recursive = Str(bind?["recursive"]),
+                        NoCopy = Bool(volume?["nocopy"]), VolumeLabels = Dict(volume?["labels"]),
+                        Subpath = Str(volume?["subpath"]) ?? Str((m["image"] as YMapping)?["subpath"]),
+                        Consistency = Str(m["consistency"]),
+                        OptionsWritten = type switch { MountType.Bind => bind is not null, MountType.Volume => volume is not null, _ => false },
                     });
                     break;
                 }

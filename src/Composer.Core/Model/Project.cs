@@ -62,13 +62,24 @@ public sealed record Network
     public bool Internal { get; init; }
     public bool Attachable { get; init; }
     public bool EnableIpv6 { get; init; }
+    /// <summary><c>enable_ipv4</c> as written; null: not written (IPv4 on). False needs Engine API 1.47+.</summary>
+    public bool? EnableIpv4 { get; init; }
     public ImmutableSortedDictionary<string, string> DriverOpts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public Ipam? Ipam { get; init; }
 }
 
-public sealed record Ipam(string? Driver, ImmutableArray<IpamPool> Config);
-public sealed record IpamPool(string? Subnet, string? IpRange, string? Gateway);
+public sealed record Ipam(string? Driver, ImmutableArray<IpamPool> Config)
+{
+    /// <summary>Options for the IPAM driver.</summary>
+    public ImmutableSortedDictionary<string, string> Options { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+}
+
+public sealed record IpamPool(string? Subnet, string? IpRange, string? Gateway)
+{
+    /// <summary>Addresses the driver must not hand out, by host name.</summary>
+    public ImmutableSortedDictionary<string, string> AuxAddresses { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+}
 
 public sealed record Volume
 {

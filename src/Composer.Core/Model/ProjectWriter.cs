@@ -109,16 +109,7 @@ public static partial class ProjectWriter
         Put("image", s.Image);
         if (s.Build is { } b)
         {
-            var build = new Dictionary<string, object?> { ["context"] = b.Context };
-            // Compose prints the default Dockerfile name too.
-            build["dockerfile"] = b.Dockerfile ?? "Dockerfile";
-            if (!b.Args.IsEmpty) build["args"] = b.Args.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
-            if (!b.Labels.IsEmpty) build["labels"] = b.Labels.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
-            if (b.Network is not null) build["network"] = b.Network;
-            if (b.Target is not null) build["target"] = b.Target;
-            if (b.ShmSize is { } buildShm) build["shm_size"] = buildShm;
-            if (!b.ExtraHosts.IsEmpty) build["extra_hosts"] = b.ExtraHosts.Select(h => $"{h.Host}={h.Address}").ToList();
-            Put("build", build);
+            Put("build", Build(b));
         }
         if (s.Command is { } cmd) o["command"] = cmd.ToList();
         if (s.Entrypoint is { } ep) o["entrypoint"] = ep.ToList();
@@ -149,8 +140,13 @@ public static partial class ProjectWriter
             {
                 var n = new Dictionary<string, object?>();
                 if (!kv.Value.Aliases.IsEmpty) n["aliases"] = kv.Value.Aliases.ToList();
+                if (!kv.Value.DriverOpts.IsEmpty) n["driver_opts"] = Map(kv.Value.DriverOpts);
+                if (kv.Value.GwPriority != 0) n["gw_priority"] = kv.Value.GwPriority;
+                if (kv.Value.InterfaceName is not null) n["interface_name"] = kv.Value.InterfaceName;
                 if (kv.Value.Ipv4Address is not null) n["ipv4_address"] = kv.Value.Ipv4Address;
                 if (kv.Value.Ipv6Address is not null) n["ipv6_address"] = kv.Value.Ipv6Address;
+                if (!kv.Value.LinkLocalIps.IsEmpty) n["link_local_ips"] = kv.Value.LinkLocalIps.ToList();
+                if (kv.Value.MacAddress is not null) n["mac_address"] = kv.Value.MacAddress;
                 if (kv.Value.Priority != 0) n["priority"] = kv.Value.Priority;
                 return (object?)(n.Count == 0 ? null : n);
             }));
@@ -160,16 +156,33 @@ public static partial class ProjectWriter
             if (m.Source is not null) v["source"] = m.Source;
             v["target"] = m.Target;
             if (m.ReadOnly) v["read_only"] = true;
-            if (m.Type == MountType.Bind)
+            if (m.Consistency is not null) v["consistency"] = m.Consistency;
+            // A section is printed when the file wrote one (or the short syntax implied it), with Compose's defaults.
+            if (m.Type == MountType.Bind && (m.OptionsWritten || m.Propagation is not null || m.Selinux is not null || m.Recursive is not null || !m.CreateHostPath))
             {
                 var bind = new Dictionary<string, object?>();
                 if (m.Propagation is not null) bind["propagation"] = m.Propagation;
                 bind["create_host_path"] = m.CreateHostPath;
+                if (m.Recursive is not null) bind["recursive"] = m.Recursive;
                 if (m.Selinux is not null) bind["selinux"] = m.Selinux;
                 v["bind"] = bind;
             }
-            if (m.Type == MountType.Volume) v["volume"] = m.NoCopy ? new Dictionary<string, object?> { ["nocopy"] = true } : new Dictionary<string, object?>();
-            if (m.TmpfsSize is { } size) v["tmpfs"] = new Dictionary<string, object?> { ["size"] = size };
+            if (m.Type == MountType.Volume && (m.OptionsWritten || m.NoCopy || m.Subpath is not null || !m.VolumeLabels.IsEmpty))
+            {
+                var volume = new Dictionary<string, object?>();
+                if (!m.VolumeLabels.IsEmpty) volume["labels"] = Map(m.VolumeLabels);
+                if (m.NoCopy) volume["nocopy"] = true;
+                if (m.Subpath is not null) volume["subpath"] = m.Subpath;
+                v["volume"] = volume;
+            }
+            if (m.TmpfsSize is not null || m.TmpfsMode is not null)
+            {
+                var tmpfs = new Dictionary<string, object?>();
+                if (m.TmpfsSize is { } size) tmpfs["size"] = size;
+                if (m.TmpfsMode is { } mode) tmpfs["mode"] = mode;
+                v["tmpfs"] = tmpfs;
+            }
+            if (m.Type == MountType.Image && m.Subpath is not null) v["image"] = new Dictionary<string, object?> { ["subpath"] = m.Subpath };
             return v;
         }).ToList());
         Put("volumes_from", s.VolumesFrom.ToList());
@@ -205,9 +218,7 @@ public static partial class ProjectWriter
         Put("profiles", s.Profiles.ToList());
         if (s.Scale != 1) o["scale"] = s.Scale;
         Put("pull_policy", s.PullPolicy);
-        Put("ulimits", s.Ulimits.ToDictionary(kv => kv.Key, kv => kv.Value.Soft == kv.Value.Hard
-            ? (object?)kv.Value.Soft
-            : new Dictionary<string, object?> { ["soft"] = kv.Value.Soft, ["hard"] = kv.Value.Hard }));
+        Put("ulimits", Ulimits(s.Ulimits));
         Put("tmpfs", s.Tmpfs.ToList());
         Put("secrets", FileReferences(s.Secrets));
         Put("configs", FileReferences(s.Configs));
@@ -231,7 +242,7 @@ public static partial class ProjectWriter
         "hostname", "healthcheck", "image", "init", "ipc", "isolation", "labels", "label_file", "links", "logging",
         "log_driver", "log_opt", "mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "mac_address",
         "models", "net", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit",
-        "platform", "ports", "privileged", "pull_policy", "read_only", "restart", "runtime", "scale", "secrets",
+        "platform", "ports", "privileged", "pull_policy", "pull_refresh_after", "read_only", "restart", "runtime", "scale", "secrets",
         "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs",
         "tty", "ulimits", "use_api_socket", "user", "userns_mode", "uts", "volume_driver", "volumes", "volumes_from",
         "working_dir", "pre_start", "post_start", "pre_stop",
@@ -245,6 +256,7 @@ public static partial class ProjectWriter
         if (!n.DriverOpts.IsEmpty) o["driver_opts"] = n.DriverOpts.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
         if (n.Internal) o["internal"] = true;
         if (n.Attachable) o["attachable"] = true;
+        if (n.EnableIpv4 is { } v4) o["enable_ipv4"] = v4;
         if (n.EnableIpv6) o["enable_ipv6"] = true;
         if (!n.Labels.IsEmpty) o["labels"] = n.Labels.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
         if (n.Ipam is { } ipam)
@@ -258,8 +270,10 @@ public static partial class ProjectWriter
                     if (p.Subnet is not null) pool["subnet"] = p.Subnet;
                     if (p.IpRange is not null) pool["ip_range"] = p.IpRange;
                     if (p.Gateway is not null) pool["gateway"] = p.Gateway;
+                    if (!p.AuxAddresses.IsEmpty) pool["aux_addresses"] = Map(p.AuxAddresses);
                     return pool;
                 }).ToList();
+            if (!ipam.Options.IsEmpty) i["options"] = Map(ipam.Options);
             o["ipam"] = i;
         }
         return o;

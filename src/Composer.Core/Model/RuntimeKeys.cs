@@ -79,6 +79,8 @@ public static class RuntimeKeys
         if (r.Attach is { } attach) o.Add(new KeyValuePair<string, object?>("attach", attach));
         Put("post_start", r.PostStart.Select(Hook).ToList());
         Put("pre_stop", r.PreStop.Select(Hook).ToList());
+        Put("pre_start", r.PreStart);
+        Put("pull_refresh_after", r.PullRefreshAfter);
         Put("use_api_socket", r.UseApiSocket);
         Put("credential_spec", Map(r.CredentialSpec));
         if (r.Deploy is { } deploy) Put("deploy", Deploy(deploy));

@@ -76,6 +76,28 @@ public sealed record BuildSpec(string Context, string? Dockerfile, ImmutableSort
     public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
     /// <summary>Size of /dev/shm for the build's RUN steps, in bytes.</summary>
     public long? ShmSize { get; init; }
+    /// <summary>The Dockerfile's text written in the compose file; sent in the context in place of a file.</summary>
+    public string? DockerfileInline { get; init; }
+    /// <summary>Images whose layers the build may reuse.</summary>
+    public ImmutableArray<string> CacheFrom { get; init; } = [];
+    public ImmutableArray<string> CacheTo { get; init; } = [];
+    public bool NoCache { get; init; }
+    public ImmutableArray<string> NoCacheFilter { get; init; } = [];
+    /// <summary>Always pull the base images, even when the engine has them.</summary>
+    public bool Pull { get; init; }
+    /// <summary>Further names for the built image, beside the service's.</summary>
+    public ImmutableArray<string> Tags { get; init; } = [];
+    public ImmutableArray<string> Platforms { get; init; } = [];
+    /// <summary>SSH agent sockets or keys, as <c>id</c> or <c>id=path</c>.</summary>
+    public ImmutableArray<string> Ssh { get; init; } = [];
+    public ImmutableArray<FileReference> Secrets { get; init; } = [];
+    public ImmutableSortedDictionary<string, string> AdditionalContexts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableArray<string> Entitlements { get; init; } = [];
+    public bool Privileged { get; init; }
+    public string? Provenance { get; init; }
+    public string? Sbom { get; init; }
+    public string? Isolation { get; init; }
+    public ImmutableSortedDictionary<string, Ulimit> Ulimits { get; init; } = ImmutableSortedDictionary<string, Ulimit>.Empty;
 }
 
 public static class DependencyCondition
@@ -97,6 +119,15 @@ public sealed record ServiceNetwork
     public string? Ipv4Address { get; init; }
     public string? Ipv6Address { get; init; }
     public int Priority { get; init; }
+    /// <summary>Options for the network driver on this attachment (the endpoint's DriverOpts).</summary>
+    public ImmutableSortedDictionary<string, string> DriverOpts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>Which network's gateway is the default route: the highest wins (Engine API 1.48+).</summary>
+    public int GwPriority { get; init; }
+    /// <summary>The interface name inside the container (Engine API 1.49+).</summary>
+    public string? InterfaceName { get; init; }
+    public ImmutableArray<string> LinkLocalIps { get; init; } = [];
+    /// <summary>The MAC address on this network (Engine API 1.44+).</summary>
+    public string? MacAddress { get; init; }
 }
 
 /// <summary>A published port. <see cref="Published"/> is null for "any free host port"; it may be a range "8000-8010".</summary>
@@ -119,6 +150,12 @@ public static class MountType
     public const string Volume = "volume";
     public const string Bind = "bind";
     public const string Tmpfs = "tmpfs";
+    /// <summary>An image's file system, read-only (Engine API 1.48+).</summary>
+    public const string Image = "image";
+    /// <summary>A Windows named pipe.</summary>
+    public const string Npipe = "npipe";
+    /// <summary>A Swarm cluster (CSI) volume.</summary>
+    public const string Cluster = "cluster";
 }
 
 /// <summary>
@@ -136,6 +173,21 @@ public sealed record Mount(string Type, string? Source, string Target, bool Read
     public bool NoCopy { get; init; }
     /// <summary>For tmpfs mounts: the size in bytes (null: the engine's default).</summary>
     public long? TmpfsSize { get; init; }
+    /// <summary>For tmpfs mounts: the file mode of the mount's root (null: the engine's default, 1777).</summary>
+    public int? TmpfsMode { get; init; }
+    /// <summary>Mount consistency (<c>consistent</c>, <c>cached</c>, <c>delegated</c>): meaningful on Docker Desktop only.</summary>
+    public string? Consistency { get; init; }
+    /// <summary>For volume and image mounts: the path inside the volume or image to mount instead of its root.</summary>
+    public string? Subpath { get; init; }
+    /// <summary>For volume mounts: labels set on a volume the mount creates.</summary>
+    public ImmutableSortedDictionary<string, string> VolumeLabels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>For binds: <c>enabled</c>, <c>disabled</c>, <c>writable</c> or <c>readonly</c> (submounts).</summary>
+    public string? Recursive { get; init; }
+    /// <summary>
+    /// Whether the file wrote a <c>bind:</c> (or <c>volume:</c>) section or used the short syntax, which implies one;
+    /// <c>config</c> prints the section only then, as Compose does.
+    /// </summary>
+    public bool OptionsWritten { get; init; } = true;
 }
 
 public sealed record Ulimit(long Soft, long Hard);

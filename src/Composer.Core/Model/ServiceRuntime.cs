@@ -59,6 +59,10 @@ public sealed record ServiceRuntime
     public bool? Attach { get; init; }
     public ImmutableArray<ServiceHook> PostStart { get; init; } = [];
     public ImmutableArray<ServiceHook> PreStop { get; init; } = [];
+    /// <summary><c>pre_start</c> init containers as written: printed by <c>config</c>; <c>up</c> refuses them (Composer does not run them).</summary>
+    public object? PreStart { get; init; }
+    /// <summary><c>pull_refresh_after</c> as written (with <c>pull_policy: refresh</c>).</summary>
+    public string? PullRefreshAfter { get; init; }
     /// <summary>Bind the engine's API socket into the container at <c>/var/run/docker.sock</c>, as Compose does.</summary>
     public bool UseApiSocket { get; init; }
     /// <summary>Windows only; kept and warned about, never sent to a Linux engine.</summary>

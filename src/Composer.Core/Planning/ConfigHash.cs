@@ -50,7 +50,7 @@ public static class ConfigHash
         Put("network_mode", s.NetworkMode);
         Put("networks", new JsonObject(s.Networks.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)NetworkForm(kv.Value)))));
         Put("volumes", Arr(s.Volumes.Select(m => $"{m.Type}:{m.Source}:{m.Target}:{(m.ReadOnly ? "ro" : "rw")}" +
-            (m.Selinux is null ? "" : $":{m.Selinux}") + (m.Propagation is null ? "" : $":{m.Propagation}") + (m.NoCopy ? ":nocopy" : ""))));
+            (m.Selinux is null ? "" : $":{m.Selinux}") + (m.Propagation is null ? "" : $":{m.Propagation}") + (m.NoCopy ? ":nocopy" : "") + MountExtras(m))));
         Put("volumes_from", Arr(s.VolumesFrom));
         Put("restart", s.Restart);
         Put("labels", Obj(s.Labels.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))));
@@ -116,6 +116,18 @@ public static class ConfigHash
         if (n.Ipv4Address is not null) o["ipv4_address"] = n.Ipv4Address;
         if (n.Ipv6Address is not null) o["ipv6_address"] = n.Ipv6Address;
         if (n.Priority != 0) o["priority"] = n.Priority;
+        // Added with the per-network keys: absent when unset, so existing containers hash as before.
+        if (!n.DriverOpts.IsEmpty) o["driver_opts"] = string.Join(",", n.DriverOpts.Select(kv => $"{kv.Key}={kv.Value}"));
+        if (!n.LinkLocalIps.IsEmpty) o["link_local_ips"] = string.Join(",", n.LinkLocalIps);
+        if (n.GwPriority != 0) o["gw_priority"] = n.GwPriority;
+        if (n.InterfaceName is not null) o["interface_name"] = n.InterfaceName;
+        if (n.MacAddress is not null) o["mac_address"] = n.MacAddress;
         return o;
     }
+
+    /// <summary>The long-syntax mount options added later, written only when set (old hashes stay valid).</summary>
+    private static string MountExtras(Mount m) =>
+        (m.Consistency is null ? "" : $":consistency={m.Consistency}") + (m.Subpath is null ? "" : $":subpath={m.Subpath}") +
+        (m.Recursive is null ? "" : $":recursive={m.Recursive}") + (m.TmpfsMode is null ? "" : $":mode={m.TmpfsMode}") +
+        (m.VolumeLabels.IsEmpty ? "" : ":labels=" + string.Join(",", m.VolumeLabels.Select(kv => $"{kv.Key}={kv.Value}")));
 }

@@ -31,7 +31,8 @@ public static partial class ContainerSpecBuilder
         var attachments = service.Networks
             .OrderByDescending(kv => kv.Value.Priority).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => new NetworkAttachment(project.Networks[kv.Key].Name,
-                [service.Name, .. kv.Value.Aliases.Where(a => a != service.Name)], kv.Value.Ipv4Address, kv.Value.Ipv6Address))
+                [service.Name, .. kv.Value.Aliases.Where(a => a != service.Name)], kv.Value.Ipv4Address, kv.Value.Ipv6Address)
+                { DriverOpts = kv.Value.DriverOpts, LinkLocalIps = kv.Value.LinkLocalIps })
             .ToList();
 
         string? networkMode = service.NetworkMode switch
