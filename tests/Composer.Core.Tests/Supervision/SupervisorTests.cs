@@ -162,6 +162,36 @@ public class SupervisorTests
     }
 
     [Fact]
+    public async Task A_removed_link_target_and_its_consumers_are_repaired_in_one_plan_without_listing_between_the_target_s_start_and_their_creates()
+    {
+        var (engine, events, output, run, stop) = await StartAsync();
+        var c = engine.Containers["demo-db-1"];
+        var appId = engine.Containers["demo-app-1"].Id;
+        engine.Containers.TryRemove("demo-db-1", out _);
+        engine.LogObservations = true;
+        engine.Calls.Clear();
+        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "kill", c.Id, c.Spec.Name, "db", 1));
+        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "die", c.Id, c.Spec.Name, "db", 1) { ExitCode = 137 });
+        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "destroy", c.Id, c.Spec.Name, "db", 1));
+
+        var report = await output.NextAsync();
+        report.Kind.Should().Be(IncidentKind.Removed);
+        report.Outcome.Should().Be("recreated");
+        report.Relinked.Should().Equal("demo-app-1", "demo-sidecar-1");
+        report.VerifiedByName.Should().Equal("demo-web-1");
+        engine.Containers["demo-app-1"].Id.Should().NotBe(appId);
+        engine.Containers["demo-app-1"].State.Should().Be(ContainerState.Running);
+        var calls = engine.Calls.ToList();
+        var dbStart = calls.IndexOf("start container demo-db-1");
+        var appCreate = calls.IndexOf("create container demo-app-1");
+        dbStart.Should().BeGreaterThan(-1, string.Join("\n", calls));
+        appCreate.Should().BeGreaterThan(dbStart, string.Join("\n", calls));
+        calls.Take(dbStart).Should().ContainSingle(x => x == "observe", "one listing before the repair: " + string.Join("\n", calls));
+        calls.Skip(dbStart).Take(appCreate - dbStart).Should().NotContain("observe", "the consumer's replacement is created from what is known: " + string.Join("\n", calls));
+        await StopAsync(stop, run);
+    }
+
+    [Fact]
     public async Task A_restart_policy_restart_is_not_doubled_but_still_relinks()
     {
         var (engine, events, output, run, stop) = await StartAsync(Yaml.Replace("db: { image: x }", "db: { image: x, restart: always }"));
