@@ -144,15 +144,20 @@ public class SupervisorTests
         await StopAsync(stop, run);
     }
 
+    /// <summary>What <c>docker rm -f</c> does: the container is gone, and the engine says kill, die, destroy.</summary>
+    private static async Task RemoveForcedAsync(FakeEngine engine, Events events, FakeEngine.Container c)
+    {
+        engine.Containers.TryRemove(c.Spec.Name, out _);
+        foreach (var action in new[] { "kill", "die", "destroy" })
+            await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, action, c.Id, c.Spec.Name, c.Spec.Service, c.Spec.Number) { ExitCode = action == "die" ? 137 : null });
+    }
+
     [Fact]
     public async Task A_removed_container_is_recreated_from_the_model()
     {
         var (engine, events, output, run, stop) = await StartAsync();
         var c = engine.Containers["demo-web-1"];
-        engine.Containers.TryRemove("demo-web-1", out _);
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "kill", c.Id, c.Spec.Name, "web", 1));
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "die", c.Id, c.Spec.Name, "web", 1) { ExitCode = 137 });
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "destroy", c.Id, c.Spec.Name, "web", 1));
+        await RemoveForcedAsync(engine, events, c);
 
         var report = await output.NextAsync();
         report.Kind.Should().Be(IncidentKind.Removed);
@@ -167,12 +172,9 @@ public class SupervisorTests
         var (engine, events, output, run, stop) = await StartAsync();
         var c = engine.Containers["demo-db-1"];
         var appId = engine.Containers["demo-app-1"].Id;
-        engine.Containers.TryRemove("demo-db-1", out _);
         engine.LogObservations = true;
         engine.Calls.Clear();
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "kill", c.Id, c.Spec.Name, "db", 1));
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "die", c.Id, c.Spec.Name, "db", 1) { ExitCode = 137 });
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "destroy", c.Id, c.Spec.Name, "db", 1));
+        await RemoveForcedAsync(engine, events, c);
 
         var report = await output.NextAsync();
         report.Kind.Should().Be(IncidentKind.Removed);
