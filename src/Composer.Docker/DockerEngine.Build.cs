@@ -43,7 +43,7 @@ public sealed partial class DockerEngine
         {
             if (m.Error?.Message is { Length: > 0 } e) error = e;
             if (!string.IsNullOrWhiteSpace(m.Stream)) output.Add(m.Stream.TrimEnd());
-        }), cancellationToken), $"build image {image}").ConfigureAwait(false);
+        }), cancellationToken), $"build image {image}", Timeout.InfiniteTimeSpan).ConfigureAwait(false);
         if (error is not null)
             throw new EngineException($"build image {image}: {error.Trim()}{(output.Count > 0 ? $" (last output: {output[^1]})" : "")}");
     }

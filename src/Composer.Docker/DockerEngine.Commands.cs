@@ -41,7 +41,7 @@ public sealed partial class DockerEngine
         Call(() => _client.Containers.RestartContainerAsync(name, new ContainerRestartParameters
         {
             WaitBeforeKillSeconds = timeout is { } t ? (uint)Math.Ceiling(t.TotalSeconds) : null,
-        }, cancellationToken), $"restart container {name}");
+        }, cancellationToken), $"restart container {name}", GracePeriod(timeout));
 
     public async Task<ProcessTable> TopAsync(string container, CancellationToken cancellationToken)
     {
@@ -64,7 +64,7 @@ public sealed partial class DockerEngine
     {
         try
         {
-            var i = await _client.Images.InspectImageAsync(reference, cancellationToken).ConfigureAwait(false);
+            var i = await Answered(_client.Images.InspectImageAsync(reference, cancellationToken)).ConfigureAwait(false);
             return new ImageSummary(i.ID, [.. i.RepoTags ?? []], i.Size, i.Created is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch);
         }
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
@@ -72,7 +72,7 @@ public sealed partial class DockerEngine
 
     /// <summary>Waits for the container to exit and returns its exit code.</summary>
     public async Task<long> WaitExitAsync(string container, CancellationToken cancellationToken) =>
-        (await Call(() => _client.Containers.WaitContainerAsync(container, cancellationToken), $"wait for container {container}").ConfigureAwait(false)).StatusCode;
+        (await Call(() => _client.Containers.WaitContainerAsync(container, cancellationToken), $"wait for container {container}", Timeout.InfiniteTimeSpan).ConfigureAwait(false)).StatusCode;
 
     /// <summary>Ports as the engine reports them on inspect: "80/tcp" → host bindings.</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<(string HostIp, string HostPort)>>> PortBindingsAsync(string container, CancellationToken cancellationToken)

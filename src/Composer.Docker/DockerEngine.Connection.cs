@@ -11,7 +11,7 @@ namespace Composer.Docker;
 /// </summary>
 public sealed partial class DockerEngine
 {
-    /// <summary>How long the first call (and the project's listing) may take: <c>COMPOSER_ENGINE_TIMEOUT</c> seconds, default 20.</summary>
+    /// <summary>How long any engine call may take to answer: <c>COMPOSER_ENGINE_TIMEOUT</c> seconds, default 20.</summary>
     public static TimeSpan AnswerTimeout
     {
         get
@@ -56,7 +56,7 @@ public sealed partial class DockerEngine
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new EngineException($"the Docker engine at {Where} did not answer within {timeout.TotalSeconds:0.#} s (set COMPOSER_ENGINE_TIMEOUT to wait longer)");
+            throw NoAnswer(timeout);
         }
         catch (DockerApiException e)
         {
@@ -67,6 +67,33 @@ public sealed partial class DockerEngine
             throw Unreachable(e);
         }
     }
+
+    private EngineException NoAnswer(TimeSpan waited) =>
+        new($"the Docker engine at {Where} did not answer within {waited.TotalSeconds:0.#} s (set COMPOSER_ENGINE_TIMEOUT to wait longer)");
+
+    /// <summary>
+    /// Bounds a call already under way: an engine that accepted the connection and then stopped answering (hung,
+    /// paused, a dead proxy in between) is reported after <see cref="AnswerTimeout"/> (plus
+    /// <paramref name="beyondAnswer"/>), never waited for silently. <see cref="Timeout.InfiniteTimeSpan"/>: unbounded.
+    /// The abandoned request ends with the process, or with the connection.
+    /// </summary>
+    private async Task<T> Answered<T>(Task<T> call, TimeSpan? beyondAnswer = null)
+    {
+        if (call.IsCompleted || beyondAnswer == Timeout.InfiniteTimeSpan) return await call.ConfigureAwait(false);
+        var bound = AnswerTimeout + (beyondAnswer ?? TimeSpan.Zero);
+        try
+        {
+            return await call.WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!call.IsCompleted)
+        {
+            _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw NoAnswer(bound);
+        }
+    }
+
+    /// <summary>What a stop or restart may take on top of an answer: the grace period (the engine's default is 10 s).</summary>
+    private static TimeSpan GracePeriod(TimeSpan? timeout) => timeout ?? TimeSpan.FromSeconds(10);
 
     /// <summary>The engine could not be reached: permission denied is told apart from "no engine there".</summary>
     private EngineException Unreachable(Exception e)

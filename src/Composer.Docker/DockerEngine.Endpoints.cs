@@ -15,7 +15,7 @@ public sealed partial class DockerEngine
         global::Docker.DotNet.Models.ContainerInspectResponse c;
         try
         {
-            c = await _client.Containers.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
+            c = await Answered(_client.Containers.InspectContainerAsync(name, cancellationToken)).ConfigureAwait(false);
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

@@ -72,7 +72,7 @@ public sealed partial class DockerEngine
         {
             try
             {
-                var inspect = await _client.Containers.InspectContainerAsync(container, cancellationToken).ConfigureAwait(false);
+                var inspect = await Answered(_client.Containers.InspectContainerAsync(container, cancellationToken)).ConfigureAwait(false);
                 label = inspect.Config?.Labels is { } labels && labels.TryGetValue(ServiceHooks.LabelName, out var l) ? l : null;
                 if (which == "pre_stop" && inspect.State?.Running != true) return;
             }

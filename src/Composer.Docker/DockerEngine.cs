@@ -93,7 +93,7 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     {
         try
         {
-            return (await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false)).ID;
+            return (await Answered(_client.Images.InspectImageAsync(image, cancellationToken)).ConfigureAwait(false)).ID;
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -101,9 +101,9 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         }
     }
 
-    private static async Task<bool> ExistsAsync<T>(Func<Task<T>> inspect)
+    private async Task<bool> ExistsAsync<T>(Func<Task<T>> inspect)
     {
-        try { await inspect().ConfigureAwait(false); return true; }
+        try { await Answered(inspect()).ConfigureAwait(false); return true; }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound) { return false; }
     }
 
@@ -183,7 +183,7 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         await IgnoreNotFound(() => _client.Containers.StopContainerAsync(name, new ContainerStopParameters
         {
             WaitBeforeKillSeconds = timeout is { } t ? (uint)Math.Ceiling(t.TotalSeconds) : null,
-        }, cancellationToken), $"stop container {name}").ConfigureAwait(false);
+        }, cancellationToken), $"stop container {name}", GracePeriod(timeout)).ConfigureAwait(false);
     }
 
     public Task RemoveContainerAsync(string name, bool removeAnonymousVolumes, CancellationToken cancellationToken) =>
@@ -293,9 +293,14 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         return body.Length > 0 ? body.Trim() : e.StatusCode.ToString();
     }
 
-    private async Task<T> Call<T>(Func<Task<T>> call, string? what = null)
+    /// <summary>
+    /// One engine call, its errors as messages, bounded by <see cref="AnswerTimeout"/> (plus <paramref name="beyondAnswer"/>
+    /// for calls that legitimately take longer, such as a stop's grace period; <see cref="Timeout.InfiniteTimeSpan"/> for
+    /// calls that last as long as the work, such as a build).
+    /// </summary>
+    private async Task<T> Call<T>(Func<Task<T>> call, string? what = null, TimeSpan? beyondAnswer = null)
     {
-        try { return await call().ConfigureAwait(false); }
+        try { return await Answered(call(), beyondAnswer).ConfigureAwait(false); }
         catch (DockerApiException e) { throw new EngineException(what is null ? ApiMessage(e) : $"{what}: {ApiMessage(e)}", e); }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
@@ -303,11 +308,11 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         }
     }
 
-    private Task Call(Func<Task> call, string what) => Call(async () => { await call().ConfigureAwait(false); return true; }, what);
+    private Task Call(Func<Task> call, string what, TimeSpan? beyondAnswer = null) => Call(async () => { await call().ConfigureAwait(false); return true; }, what, beyondAnswer);
 
-    private async Task IgnoreNotFound(Func<Task> call, string what)
+    private async Task IgnoreNotFound(Func<Task> call, string what, TimeSpan? beyondAnswer = null)
     {
-        try { await Call(call, what).ConfigureAwait(false); }
+        try { await Call(call, what, beyondAnswer).ConfigureAwait(false); }
         catch (EngineException e) when (e.InnerException is DockerApiException { StatusCode: HttpStatusCode.NotFound }) { }
     }
 }

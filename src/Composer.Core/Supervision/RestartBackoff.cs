@@ -42,17 +42,23 @@ public sealed class RestartBackoff(BackoffOptions options)
 
     public void MarkRunning(DateTimeOffset now) => _runningSince = now;
 
-    /// <summary>Records an incident and returns how long to wait before bringing the service back.</summary>
-    public TimeSpan OnIncident(DateTimeOffset now)
+    /// <summary>
+    /// Records an incident and returns how long to wait before bringing the service back. With
+    /// <paramref name="immediateFirst"/> (a removal: nothing says the process fails, so waiting protects nothing) the
+    /// first incident of a streak is undone at once; repeated ones still back off.
+    /// </summary>
+    public TimeSpan OnIncident(DateTimeOffset now, bool immediateFirst = false)
     {
         if (_runningSince is { } since && now - since >= Options.StableAfter) _consecutive = 0;
         _runningSince = null;
         _recent.Enqueue(now);
         while (_recent.Count > 0 && now - _recent.Peek() > Options.CrashLoopWindow) _recent.Dequeue();
         CrashLooping = _recent.Count >= Options.CrashLoopThreshold;
+        var first = _consecutive == 0;
         var factor = Math.Pow(2, Math.Min(_consecutive, 30));
         _consecutive++;
         Restarts++;
+        if (first && immediateFirst) return TimeSpan.Zero;
         var delay = TimeSpan.FromTicks((long)Math.Min(Options.Initial.Ticks * factor, Options.Cap.Ticks));
         return delay;
     }

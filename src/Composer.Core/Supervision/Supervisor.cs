@@ -215,7 +215,7 @@ public sealed class Supervisor
     {
         var since = _time.GetTimestamp();
         var backoff = Backoff(service.Name);
-        var delay = backoff.OnIncident(e.Time);
+        var delay = backoff.OnIncident(e.Time, immediateFirst: incident.Kind == IncidentKind.Removed);
         _known.TryGetValue(e.ContainerName, out var before);
         var report = new IncidentReport
         {
@@ -253,14 +253,29 @@ public sealed class Supervisor
                 // Someone (or something) already brought it back: just relink.
                 report = report with { Outcome = "already running" };
             }
+            else if (current is null && Dependents(service, moved: true) is { Stale.Count: > 0 } dependents)
+            {
+                // Removed: its replacement is a new container at a new address, so its link and namespace consumers are
+                // stale already. One plan repairs both, from this one listing: the consumers are renamed while the
+                // target is created, and each replacement is created the moment the target has started.
+                var recovered = TimeSpan.Zero;
+                var relink = await RecreateStaleAsync(service, observed, dependents.Stale, withTarget: true, () => recovered = _time.GetElapsedTime(since), ct).ConfigureAwait(false);
+                var after = await ObserveAsync(ct).ConfigureAwait(false);
+                _output.Incident(report with
+                {
+                    Outcome = "recreated", Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked,
+                    VerifiedByName = ResolvableDependents(service, after, dependents.NameOnly.Except(dependents.Stale.Keys)), Notes = relink.Notes,
+                });
+                return;
+            }
             else
             {
                 await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = [service.Name], NoDeps = true, Predecessors = Gone(observed) }), ct).ConfigureAwait(false);
                 report = report with { Outcome = current is null ? "recreated" : "restarted" };
             }
-            var recovered = _time.GetElapsedTime(since);
-            var relink = await RelinkAsync(service, before, ct).ConfigureAwait(false);
-            _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified, Notes = relink.Notes });
+            var recoveredAt = _time.GetElapsedTime(since);
+            var relinked = await RelinkAsync(service, before, ct).ConfigureAwait(false);
+            _output.Incident(report with { Recovery = recoveredAt, Total = _time.GetElapsedTime(since), Relinked = relinked.Relinked, VerifiedByName = relinked.Verified, Notes = relinked.Notes });
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -314,12 +329,7 @@ public sealed class Supervisor
         }
     }
 
-    /// <summary>
-    /// Recreates the dependents whose connection data is stale now that <paramref name="service"/> is back: a shared
-    /// network namespace is gone for good; links (engine links or injected variables) are stale when the target's
-    /// container or address changed. Name-only dependents need nothing: the engine's DNS follows the new address, which
-    /// is checked (the target has an address on a network the dependent shares) and reported as verified.
-    /// </summary>
+    /// <summary>A renamed, replaced container gets its grace period, then is removed (its anonymous volumes went to its replacement).</summary>
     private async Task RetireAsync(RenameContainer retired, CancellationToken ct)
     {
         var grace = _project.Services.GetValueOrDefault(retired.Service ?? "")?.StopGracePeriod;
@@ -334,41 +344,73 @@ public sealed class Supervisor
         }
     }
 
+    /// <summary>
+    /// Recreates the dependents whose connection data is stale now that <paramref name="service"/> is back: a shared
+    /// network namespace is gone for good; links (engine links or injected variables) are stale when the target's
+    /// container or address changed. Name-only dependents need nothing: the engine's DNS follows the new address, which
+    /// is checked (the target has an address on a network the dependent shares) and reported as verified.
+    /// </summary>
     private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Verified, ImmutableArray<string> Notes)> RelinkAsync(Service service, ObservedContainer? before, CancellationToken ct)
     {
         var observed = await ObserveAsync(ct).ConfigureAwait(false);
         var after = before is null ? null : observed.Containers.FirstOrDefault(c => c.Name == before.Name);
         var moved = before is null || after is null || before.Id != after.Id || !before.Addresses.SequenceEqual(after.Addresses);
+        var (stale, nameOnly) = Dependents(service, moved);
+        if (stale.Count == 0) return ([], ResolvableDependents(service, observed, nameOnly), []);
+        var (relinked, notes) = await RecreateStaleAsync(service, observed, stale, withTarget: false, null, ct).ConfigureAwait(false);
+        return (relinked, ResolvableDependents(service, observed, nameOnly.Except(stale.Keys)), notes);
+    }
+
+    /// <summary>
+    /// The services to recreate now that <paramref name="service"/> is back (a shared network namespace always; links
+    /// when the target <paramref name="moved"/>), each with its cause, and those that reach it by name only.
+    /// </summary>
+    private (Dictionary<string, string> Stale, List<string> NameOnly) Dependents(Service service, bool moved)
+    {
         var stale = new Dictionary<string, string>(StringComparer.Ordinal);
-        var verified = new List<string>();
+        var nameOnly = new List<string>();
         foreach (var edge in _graph.EdgesTo(service.Name))
         {
             if (edge.Kind == EdgeKind.NetworkMode) stale[edge.From] = $"relink: {service.Name} restarted (network_mode: service:{service.Name})";
             else if (edge.Kind == EdgeKind.Link && moved) stale[edge.From] = $"relink: {service.Name} moved (links)";
-            else if (edge.Kind == EdgeKind.DependsOn && !stale.ContainsKey(edge.From)) verified.Add(edge.From);
+            else if (edge.Kind == EdgeKind.DependsOn && !stale.ContainsKey(edge.From)) nameOnly.Add(edge.From);
         }
-        // The engine's DNS answers the target's name on a network only where the target now has an address: check
-        // that for every network each name-only dependent shares with it.
+        return (stale, nameOnly);
+    }
+
+    /// <summary>
+    /// The engine's DNS answers the target's name on a network only where the target now has an address: the
+    /// containers of <paramref name="services"/> that share such a network with every running target container.
+    /// </summary>
+    private ImmutableArray<string> ResolvableDependents(Service service, ObservedState observed, IEnumerable<string> services)
+    {
         var targets = observed.Containers.Where(c => c.Service == service.Name && c.IsRunning).ToList();
         bool Resolvable(ObservedContainer d) =>
             targets.Count > 0 && targets.All(t => d.Networks.Intersect(t.Networks).Any(n => t.Addresses.ContainsKey(n)));
-        ImmutableArray<string> Containers(IEnumerable<string> services)
-        {
-            var names = services.ToHashSet(StringComparer.Ordinal);
-            var dependents = observed.Containers.Where(c => names.Contains(c.Service)).ToList();
-            foreach (var d in dependents.Where(d => !Resolvable(d)))
-                _output.Info($"{d.Name} shares no network on which {service.Name} has an address: its name will not resolve there");
-            return [.. dependents.Where(Resolvable).Select(c => c.Name).Order(StringComparer.Ordinal)];
-        }
-        if (stale.Count == 0) return ([], Containers(verified), []);
-        var scope = stale.Keys.Concat(_graph.TransitiveDependents(stale.Keys)).Distinct().ToImmutableArray();
+        var names = services.ToHashSet(StringComparer.Ordinal);
+        var dependents = observed.Containers.Where(c => names.Contains(c.Service)).ToList();
+        foreach (var d in dependents.Where(d => !Resolvable(d)))
+            _output.Info($"{d.Name} shares no network on which {service.Name} has an address: its name will not resolve there");
+        return [.. dependents.Where(Resolvable).Select(c => c.Name).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Recreates the <paramref name="stale"/> dependents and theirs (with the target itself when
+    /// <paramref name="withTarget"/>), replacement first: the stale containers are renamed out of the way and retired
+    /// in the background. <paramref name="targetStarted"/> runs when the target's container has started.
+    /// </summary>
+    private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Notes)> RecreateStaleAsync(Service service, ObservedState observed,
+        Dictionary<string, string> stale, bool withTarget, Action? targetStarted, CancellationToken ct)
+    {
+        var scope = stale.Keys.Concat(_graph.TransitiveDependents(stale.Keys));
+        if (withTarget) scope = scope.Prepend(service.Name);
         var plan = Planner.PlanUp(_project, observed, new UpOptions
         {
-            Services = scope, NoDeps = true, Recreate = stale.ToImmutableDictionary(), StartReplacementFirst = true, Predecessors = Gone(observed),
+            Services = [.. scope.Distinct()], NoDeps = true, Recreate = stale.ToImmutableDictionary(), StartReplacementFirst = true, Predecessors = Gone(observed),
         });
         try
         {
-            await RunPlanAsync(plan, ct).ConfigureAwait(false);
+            await RunPlanAsync(plan, ct, targetStarted is null ? null : new StartedSink(service.Name, targetStarted)).ConfigureAwait(false);
         }
         finally
         {
@@ -376,9 +418,20 @@ public sealed class Supervisor
             // their grace period now, in the background, holding up neither this incident nor the next.
             foreach (var retired in plan.Operations.OfType<RenameContainer>()) Track(() => RetireAsync(retired, ct));
         }
-        var relinked = plan.Operations.OfType<CreateContainer>().Select(o => o.Spec.Name).Order(StringComparer.Ordinal).ToImmutableArray();
-        return (relinked, Containers(verified.Except(stale.Keys)), [.. plan.Warnings]);
+        var relinked = plan.Operations.OfType<CreateContainer>().Where(o => o.Service != service.Name)
+            .Select(o => o.Spec.Name).Order(StringComparer.Ordinal).ToImmutableArray();
+        return (relinked, [.. plan.Warnings]);
     }
 
-    private Task RunPlanAsync(Plan plan, CancellationToken ct) => _engine.RunOrThrowAsync(plan, _options.Parallelism, _time, ct);
+    /// <summary>Tells when a service's container has started within a larger plan (the incident's recovery time).</summary>
+    private sealed class StartedSink(string service, Action started) : IProgressSink
+    {
+        public void Report(OperationProgress progress)
+        {
+            if (progress is { Status: OperationStatus.Done, Operation: StartContainer start } && start.Service == service) started();
+        }
+    }
+
+    private Task RunPlanAsync(Plan plan, CancellationToken ct, IProgressSink? progress = null) =>
+        _engine.RunOrThrowAsync(plan, _options.Parallelism, _time, ct, progress);
 }

@@ -75,6 +75,15 @@ public class RestartBackoffTests
     }
 
     [Fact]
+    public void A_removal_is_undone_at_once_the_first_time_and_backs_off_when_it_repeats()
+    {
+        var backoff = new RestartBackoff(new BackoffOptions());
+        backoff.OnIncident(T0, immediateFirst: true).Should().Be(TimeSpan.Zero);
+        backoff.OnIncident(T0 + TimeSpan.FromSeconds(1), immediateFirst: true).Should().Be(TimeSpan.FromMilliseconds(200));
+        backoff.Restarts.Should().Be(2);
+    }
+
+    [Fact]
     public void Repeated_incidents_within_the_window_mark_a_crash_loop()
     {
         var backoff = new RestartBackoff(new BackoffOptions { CrashLoopThreshold = 3, CrashLoopWindow = TimeSpan.FromMinutes(1) });

@@ -144,20 +144,52 @@ public class SupervisorTests
         await StopAsync(stop, run);
     }
 
+    /// <summary>What <c>docker rm -f</c> does: the container is gone, and the engine says kill, die, destroy.</summary>
+    private static async Task RemoveForcedAsync(FakeEngine engine, Events events, FakeEngine.Container c)
+    {
+        engine.Containers.TryRemove(c.Spec.Name, out _);
+        foreach (var action in new[] { "kill", "die", "destroy" })
+            await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, action, c.Id, c.Spec.Name, c.Spec.Service, c.Spec.Number) { ExitCode = action == "die" ? 137 : null });
+    }
+
     [Fact]
     public async Task A_removed_container_is_recreated_from_the_model()
     {
         var (engine, events, output, run, stop) = await StartAsync();
         var c = engine.Containers["demo-web-1"];
-        engine.Containers.TryRemove("demo-web-1", out _);
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "kill", c.Id, c.Spec.Name, "web", 1));
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "die", c.Id, c.Spec.Name, "web", 1) { ExitCode = 137 });
-        await events.Channel.Writer.WriteAsync(new EngineEvent(DateTimeOffset.UtcNow, "destroy", c.Id, c.Spec.Name, "web", 1));
+        await RemoveForcedAsync(engine, events, c);
 
         var report = await output.NextAsync();
         report.Kind.Should().Be(IncidentKind.Removed);
         report.Outcome.Should().Be("recreated");
         engine.Containers["demo-web-1"].State.Should().Be(ContainerState.Running);
+        await StopAsync(stop, run);
+    }
+
+    [Fact]
+    public async Task A_removed_link_target_and_its_consumers_are_repaired_in_one_plan_without_listing_between_the_target_s_start_and_their_creates()
+    {
+        var (engine, events, output, run, stop) = await StartAsync();
+        var c = engine.Containers["demo-db-1"];
+        var appId = engine.Containers["demo-app-1"].Id;
+        engine.LogObservations = true;
+        engine.Calls.Clear();
+        await RemoveForcedAsync(engine, events, c);
+
+        var report = await output.NextAsync();
+        report.Kind.Should().Be(IncidentKind.Removed);
+        report.Outcome.Should().Be("recreated");
+        report.Relinked.Should().Equal("demo-app-1", "demo-sidecar-1");
+        report.VerifiedByName.Should().Equal("demo-web-1");
+        engine.Containers["demo-app-1"].Id.Should().NotBe(appId);
+        engine.Containers["demo-app-1"].State.Should().Be(ContainerState.Running);
+        var calls = engine.Calls.ToList();
+        var dbStart = calls.IndexOf("start container demo-db-1");
+        var appCreate = calls.IndexOf("create container demo-app-1");
+        dbStart.Should().BeGreaterThan(-1, string.Join("\n", calls));
+        appCreate.Should().BeGreaterThan(dbStart, string.Join("\n", calls));
+        calls.Take(dbStart).Should().ContainSingle(x => x == "observe", "one listing before the repair: " + string.Join("\n", calls));
+        calls.Skip(dbStart).Take(appCreate - dbStart).Should().NotContain("observe", "the consumer's replacement is created from what is known: " + string.Join("\n", calls));
         await StopAsync(stop, run);
     }
 

@@ -39,8 +39,12 @@ public sealed class FakeEngine : IContainerEngine
         return ContainerState.Running;
     }
 
+    /// <summary>Also log each listing in <see cref="Calls"/> (as "observe"), for tests of when a repair lists the project.</summary>
+    public bool LogObservations { get; set; }
+
     public Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
+        if (LogObservations) Calls.Enqueue("observe");
         var containers = Containers.Values
             .Where(c => c.Spec.Labels.GetValueOrDefault(ComposeLabels.Project) == request.Project)
             .Select(c => new ObservedContainer
