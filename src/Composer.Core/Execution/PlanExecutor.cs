@@ -31,14 +31,17 @@ public sealed record ExecutionResult(IReadOnlyDictionary<string, Exception?> Out
 
 /// <summary>
 /// Runs a plan's DAG: each operation as soon as those it comes after are done, at most <c>parallelism</c> engine
-/// calls at once (waits take no slot, so no limit can deadlock). Makes no decisions: a failure fails what comes after
-/// it and lets independent branches finish.
+/// calls at once when a limit is given (waits take no slot, so no limit can deadlock), unlimited otherwise as in
+/// Compose (<c>--parallel -1</c>). Makes no decisions: a failure fails what comes after it and lets independent
+/// branches finish.
 /// </summary>
 public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null, int parallelism = 0, TimeProvider? time = null)
 {
     private readonly IProgressSink _progress = progress ?? NullProgressSink.Instance;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly SemaphoreSlim _slots = new(parallelism > 0 ? parallelism : 64);
+    // No default cap: with one, `down` of 200 services stopped them in waves of the cap (each wave waiting its stop
+    // timeout), and every remove queued behind the last stop for a slot (docs/benchmarks.md, "Scale").
+    private readonly SemaphoreSlim? _slots = parallelism > 0 ? new(parallelism) : null;
 
     public async Task<ExecutionResult> ExecuteAsync(Plan plan, CancellationToken cancellationToken)
     {
@@ -60,7 +63,7 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
     private async Task RunAsync(Operation op, CancellationToken cancellationToken)
     {
         var held = false;
-        if (op.UsesEngineSlot)
+        if (op.UsesEngineSlot && _slots is not null)
         {
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             held = true;
@@ -84,7 +87,7 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         }
         finally
         {
-            if (held) _slots.Release();
+            if (held) _slots!.Release();
         }
     }
 
