@@ -53,6 +53,7 @@ void Stages(string file)
         Composer.Core.Loading.Yaml.YNode? doc = null;
         Time("parse", () => doc = Composer.Core.Loading.Yaml.YamlReader.Parse(text, file, bag));
         Time("interpolate", () => doc = YamlTransforms.Interpolate(doc!, k => vars.GetValueOrDefault(k), bag));
+        Time("fingerprint", () => ValidationFingerprint.Of(doc!));
         Time("schema", () => SchemaValidator.Validate(doc!, bag));
         Composer.Core.Model.Project? project = null;
         Time("normalize", () => project = new Normalizer(new NormalizerContext(dir, [file], k => vars.GetValueOrDefault(k), File.ReadAllText), bag)

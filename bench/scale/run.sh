@@ -60,8 +60,9 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$out/results.tsv"; }
 timed() { # N SCENARIO TOOL STEP LIMIT COMMAND… → records seconds or "failed"; 1 when it failed
   local t0 t1 l; l=$(load1); t0=$(now)
-  if ! timeout "$5" "${@:6}" >/dev/null 2>>"$work/stderr"; then
-    echo "bench: $3 $4 failed or hung (N=$1 $2)" >&2
+  if ! timeout "$5" "${@:6}" >/dev/null 2>"$out/last-stderr"; then
+    echo "bench: $3 $4 failed or hung (N=$1 $2), exit $?; its last lines:" >&2
+    tail -n 5 "$out/last-stderr" | sed 's/^/  /' >&2
     record "$1" "$2" "$3" "$4" failed "$l"
     return 1
   fi
