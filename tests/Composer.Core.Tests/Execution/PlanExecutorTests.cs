@@ -26,11 +26,11 @@ public class PlanExecutorTests
     }
 
     [Fact]
-    public async Task Without_a_limit_every_ready_call_is_in_flight_at_once_as_in_Compose()
+    public async Task Without_a_limit_200_stops_are_in_flight_at_once()
     {
         // down of 200 services: with a default cap of 64, stops went in waves of 64 and every remove waited behind
         // the last stop for a slot. Each stop here returns only once all 200 are in flight.
-        const int count = 200;
+        const int count = PlanExecutor.DefaultParallelism;
         var project = TestProjects.Load("services:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  s{i}: {{ image: x }}\n")));
         var engine = new FakeEngine();
         await new PlanExecutor(engine).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
