@@ -51,8 +51,14 @@ void Stages(string file)
     {
         var bag = new Composer.Core.Diagnostics.DiagnosticBag();
         Composer.Core.Loading.Yaml.YNode? doc = null;
+        Time("yaml-events", () =>
+        {
+            var parser = new YamlDotNet.Core.Parser(new YamlDotNet.Core.Scanner(new StringReader(text), skipComments: true));
+            while (parser.MoveNext()) { }
+        });
         Time("parse", () => doc = Composer.Core.Loading.Yaml.YamlReader.Parse(text, file, bag));
         Time("interpolate", () => doc = YamlTransforms.Interpolate(doc!, k => vars.GetValueOrDefault(k), bag));
+        Time("fingerprint", () => ValidationFingerprint.Of(doc!));
         Time("schema", () => SchemaValidator.Validate(doc!, bag));
         Composer.Core.Model.Project? project = null;
         Time("normalize", () => project = new Normalizer(new NormalizerContext(dir, [file], k => vars.GetValueOrDefault(k), File.ReadAllText), bag)

@@ -37,6 +37,29 @@ floor_down() { # PROJECT CHAINS LENGTH
   floor_api DELETE "/networks/${project}_default"
 }
 
+# The other steps of bench/scale (same naming: PROJECT-c<chain>s<index>-1):
+#   noop:     what a tool must read to know nothing is to be done: the project's containers, networks and volumes
+#             (label-filtered lists, at once).
+#   ps:       one label-filtered container list.
+#   recreate: one container replaced: stop (t=1), remove, create with the changed environment, start.
+floor_list() { # PATH PROJECT
+  curl -sfG --unix-socket /var/run/docker.sock --data-urlencode "filters={\"label\":[\"com.docker.compose.project=$2\"]}" \
+    "http://localhost/v1.41$1" >/dev/null
+}
+floor_noop() { # PROJECT
+  floor_list "/containers/json?all=1" "$1" & floor_list /networks "$1" & floor_list /volumes "$1" &
+  wait
+}
+floor_ps() { # PROJECT
+  floor_list "/containers/json?all=1" "$1"
+}
+floor_recreate() { # PROJECT CHAIN INDEX
+  local name="$1-c${2}s${3}-1"
+  floor_api POST "/containers/$name/stop?t=1" && floor_api DELETE "/containers/$name" \
+    && floor_api POST "/containers/create?name=$name" "{\"Image\":\"composer-busybox:1\",\"Cmd\":[\"sleep\",\"2147483647\"],\"Env\":[\"REV=1\"],\"Labels\":{\"com.docker.compose.project\":\"$1\"},\"HostConfig\":{\"Init\":true,\"NetworkMode\":\"${1}_default\"}}" \
+    && floor_api POST "/containers/$name/start"
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
   root=$(cd "$(dirname "$0")/../.." && pwd)

@@ -32,7 +32,10 @@ public sealed partial class DockerEngine
         // For messages only: the builder resolves the same way (a docker context other than the default aside).
         var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
         var endpoint = Uri.TryCreate(string.IsNullOrEmpty(host) ? "unix:///var/run/docker.sock" : host, UriKind.Absolute, out var uri) ? uri : null;
-        return new DockerEngine(new DockerClientBuilder().Build(), endpoint);
+        // No per-request timeout (the library's default is 100 s), as in Compose: with every call of a 500-service
+        // `up` sent at once the engine queues them, and creates legitimately answered after 100 s were cancelled.
+        // The first call and the listing keep their bound (AnswerTimeout); the rest is the engine's own time.
+        return new DockerEngine(new DockerClientBuilder().WithTimeout(Timeout.InfiniteTimeSpan).Build(), endpoint);
     }
 
     private string Where => Endpoint?.ToString() ?? "the default socket";

@@ -31,14 +31,22 @@ public sealed record ExecutionResult(IReadOnlyDictionary<string, Exception?> Out
 
 /// <summary>
 /// Runs a plan's DAG: each operation as soon as those it comes after are done, at most <c>parallelism</c> engine
-/// calls at once (waits take no slot, so no limit can deadlock). Makes no decisions: a failure fails what comes after
-/// it and lets independent branches finish.
+/// calls at once (waits take no slot, so no limit can deadlock); without a limit, at most
+/// <see cref="DefaultParallelism"/>. Makes no decisions: a failure fails what comes after it and lets independent
+/// branches finish.
 /// </summary>
 public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null, int parallelism = 0, TimeProvider? time = null)
 {
     private readonly IProgressSink _progress = progress ?? NullProgressSink.Instance;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly SemaphoreSlim _slots = new(parallelism > 0 ? parallelism : 64);
+    /// <summary>
+    /// The cap when none is given. It was 64: `down` of 200 services then stopped them in waves of 64 and queued every
+    /// remove behind the last stop (1.8× the engine's floor). Unlimited, 200 services were at the floor, but ~480
+    /// stops in flight at once deadlocked Engine 20.10 (libnetwork, endpoint deletes blocked in unWatchSvcRecord; the
+    /// curl floor sending all 500 at once failed too). 200 in flight was seen to work. docs/benchmarks.md, "Scale".
+    /// </summary>
+    public const int DefaultParallelism = 200;
+    private readonly SemaphoreSlim _slots = new(parallelism > 0 ? parallelism : DefaultParallelism);
 
     public async Task<ExecutionResult> ExecuteAsync(Plan plan, CancellationToken cancellationToken)
     {

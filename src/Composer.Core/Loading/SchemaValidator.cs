@@ -42,6 +42,29 @@ public static class SchemaValidator
 
     public static void Validate(YNode document, DiagnosticBag diagnostics)
     {
+        // Most documents are valid: a quick pass over the YAML tree says so without building JSON or error objects.
+        if (SchemaFastPath.IsValid(document))
+        {
+            if (CrossCheck) ThrowIfNJsonSchemaDisagrees(document);
+            return;
+        }
+        ValidateFully(document, diagnostics);
+    }
+
+    /// <summary>Set by the unit tests: every document the fast path passes is also validated by NJsonSchema.</summary>
+    internal static bool CrossCheck { get; set; }
+
+    private static void ThrowIfNJsonSchemaDisagrees(YNode document)
+    {
+        var full = new DiagnosticBag();
+        ValidateFully(document, full);
+        if (full.HasErrors)
+            throw new InvalidOperationException("the schema fast path passed a document NJsonSchema rejects: " + string.Join("; ", full.Errors.Select(e => e.Message)));
+    }
+
+    /// <summary>NJsonSchema's judgement, every error reported at its position (also for tests of the fast path).</summary>
+    internal static void ValidateFully(YNode document, DiagnosticBag diagnostics)
+    {
         var json = ToJson(document, "");
         // Services are most of a large file and independent of each other: validate them against the service
         // definition in parallel, and the rest of the document with each service body left empty. Errors are

@@ -26,6 +26,30 @@ public class PlanExecutorTests
     }
 
     [Fact]
+    public async Task Without_a_limit_200_stops_are_in_flight_at_once()
+    {
+        // down of 200 services: with a default cap of 64, stops went in waves of 64 and every remove waited behind
+        // the last stop for a slot. Each stop here returns only once all 200 are in flight.
+        const int count = PlanExecutor.DefaultParallelism;
+        var project = TestProjects.Load("services:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  s{i}: {{ image: x }}\n")));
+        var engine = new FakeEngine();
+        await new PlanExecutor(engine).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
+        var allStopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopping = 0;
+        engine.CallHook = async call =>
+        {
+            if (!call.StartsWith("stop container", StringComparison.Ordinal)) return;
+            if (Interlocked.Increment(ref stopping) == count) allStopping.SetResult();
+            await allStopping.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        };
+        var observed = await engine.ObserveAsync(new ObserveRequest("demo"), default);
+        var result = await new PlanExecutor(engine).ExecuteAsync(Planner.PlanDown(project, observed, new DownOptions()), default);
+        result.Succeeded.Should().BeTrue();
+        engine.MaxConcurrentCalls.Should().BeGreaterThanOrEqualTo(count);
+        engine.Containers.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_waiting_dependent_holds_no_slot_so_a_limit_of_one_cannot_deadlock()
     {
         // app waits for db to be healthy; db becomes healthy only once "other" has started. With one slot, a wait

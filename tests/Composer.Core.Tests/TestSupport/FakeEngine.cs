@@ -77,6 +77,7 @@ public sealed class FakeEngine : IContainerEngine
         try
         {
             await Task.Yield();
+            if (CallHook is not null) await CallHook(what);
             if (Failures.TryGetValue(what, out var message)) throw new EngineException(message);
             action();
         }
@@ -155,6 +156,9 @@ public sealed class FakeEngine : IContainerEngine
 
     /// <summary>Lets a test decide when a wait completes (it runs outside the call counter, as a real wait holds no call).</summary>
     public Func<string, string, Task>? WaitHook { get; set; }
+
+    /// <summary>Awaited inside every engine call (after it counts as in flight), with the call's description.</summary>
+    public Func<string, Task>? CallHook { get; set; }
 
     /// <summary>Addresses the fake hands out on start: 10.0.0.N, a new one on every start (as an engine may).</summary>
     private int _addresses;

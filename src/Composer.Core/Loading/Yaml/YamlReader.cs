@@ -38,7 +38,7 @@ public static class YamlReader
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out _))
             {
-                var root = parser.Accept<DocumentEnd>(out _) ? null : builder.Read(parser);
+                var root = parser.Accept<DocumentEnd>(out _) ? null : builder.Read(parser, out _);
                 parser.Consume<DocumentEnd>();
                 if (root is not null) documents.Add(root);
             }
@@ -112,23 +112,23 @@ public static class YamlReader
     private sealed class Builder(string file, DiagnosticBag diagnostics)
     {
         private readonly Dictionary<string, (YNode Node, int Size)> _anchors = new(StringComparer.Ordinal);
-        private readonly Dictionary<YNode, int> _sizes = new(ReferenceEqualityComparer.Instance);
         private long _expanded;
         private int _depth;
         public SourcePosition? LastPosition { get; private set; }
 
-        public YNode Read(IParser parser)
+        /// <param name="size">Nodes the value stands for (an alias: its anchor's), counted against alias bombs.</param>
+        public YNode Read(IParser parser, out int size)
         {
             var ev = parser.Current ?? throw new YamlException("unexpected end of YAML");
             var at = Pos(file, ev.Start);
             LastPosition = at;
             if (_depth >= MaxDepth) throw new TooDeepException(at);
             _depth++;
-            try { return ReadNode(parser, ev, at); }
+            try { return ReadNode(parser, ev, at, out size); }
             finally { _depth--; }
         }
 
-        private YNode ReadNode(IParser parser, ParsingEvent ev, SourcePosition at)
+        private YNode ReadNode(IParser parser, ParsingEvent ev, SourcePosition at, out int size)
         {
             switch (ev)
             {
@@ -139,6 +139,7 @@ public static class YamlReader
                         throw new YamlException(ev.Start, ev.End, $"alias *{alias.Value.Value} names no anchor");
                     _expanded += target.Size;
                     if (_expanded > MaxAliasExpansion) throw new AliasBombException(at);
+                    size = target.Size;
                     return target.Node;
                 }
                 case Scalar scalar:
@@ -146,17 +147,18 @@ public static class YamlReader
                     parser.MoveNext();
                     var quoted = scalar.Style is not ScalarStyle.Plain;
                     var node = new YScalar(at, scalar.Value, quoted, TagOf(scalar.Tag));
-                    return Remember(scalar.Anchor, node, 1);
+                    size = 1;
+                    return Remember(scalar.Anchor, node, size);
                 }
                 case SequenceStart seq:
                 {
                     parser.MoveNext();
                     var items = new List<YNode>();
-                    var size = 1;
+                    size = 1;
                     while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        var item = Read(parser);
-                        size += SizeOf(item);
+                        var item = Read(parser, out var itemSize);
+                        size += itemSize;
                         items.Add(item);
                     }
                     return Remember(seq.Anchor, new YSequence(at, items, TagOf(seq.Tag)), size);
@@ -167,12 +169,12 @@ public static class YamlReader
                     var entries = new List<YEntry>();
                     var byKey = new Dictionary<string, YEntry>(StringComparer.Ordinal);
                     var merged = new List<YEntry>();
-                    var size = 1;
+                    size = 1;
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
-                        var keyNode = Read(parser);
-                        var value = Read(parser);
-                        size += SizeOf(value) + 1;
+                        var keyNode = Read(parser, out _);
+                        var value = Read(parser, out var valueSize);
+                        size += valueSize + 1;
                         if (keyNode is not YScalar key)
                         {
                             diagnostics.Error("yaml.complex-key", "mapping keys must be scalars", keyNode.Start);
@@ -228,11 +230,8 @@ public static class YamlReader
                     if (merged.All(x => x.Key.Value != e.Key.Value)) merged.Add(e);
         }
 
-        private int SizeOf(YNode node) => _sizes.TryGetValue(node, out var s) ? s : 1;
-
         private YNode Remember(AnchorName anchor, YNode node, int size)
         {
-            _sizes[node] = size;
             if (!anchor.IsEmpty) _anchors[anchor.Value] = (node, size);
             return node;
         }
