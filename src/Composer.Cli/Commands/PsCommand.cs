@@ -64,7 +64,7 @@ internal static class PsCommand
             ? $" (restarts: {s.Restarts}{(s.CrashLooping ? ", crash-looping" : "")})"
             : "";
 
-    internal static string HostOf(ObservedContainer c) => c.Labels.GetValueOrDefault(Core.Hosts.HostLabels.Host) ?? "";
+    internal static string HostOf(ObservedContainer c) => c.Labels.GetValueOrDefault(Core.Model.HostLabels.Host) ?? "";
 
     private static string Quote(string command) => "\"" + (command.Length > 20 ? command[..19] + "…" : command) + "\"";
 

@@ -1,4 +1,4 @@
-namespace Composer.Core.Hosts;
+namespace Composer.Core.Model;
 
 /// <summary>Labels that say, on each engine, which host of the project owns a resource and what an ambassador carries.</summary>
 public static class HostLabels
