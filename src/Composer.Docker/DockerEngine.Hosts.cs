@@ -16,8 +16,29 @@ public sealed partial class DockerEngine : IImageTransfer
         if (host.Endpoint is { } endpoint)
             return new DockerEngine(new DockerClientBuilder().WithEndpoint(new Uri(endpoint)).Build(), new Uri(endpoint));
         if (host.Context is { } context)
-            return new DockerEngine(new DockerClientBuilder().WithContext(context).Build(), new Uri($"context://{context}"));
+        {
+            var resolved = ContextEndpoint(context);
+            return new DockerEngine(new DockerClientBuilder().WithEndpoint(resolved).Build(), resolved);
+        }
         return Connect();
+    }
+
+    /// <summary>
+    /// A docker context's engine endpoint, read as the docker CLI stores it:
+    /// <c>$DOCKER_CONFIG/contexts/meta/&lt;sha256(name)&gt;/meta.json</c> → <c>Endpoints.docker.Host</c>.
+    /// </summary>
+    internal static Uri ContextEndpoint(string context, string? configDirectory = null)
+    {
+        configDirectory ??= Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } dc ? dc
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(context)));
+        var meta = Path.Combine(configDirectory, "contexts", "meta", id, "meta.json");
+        if (!File.Exists(meta)) throw new EngineException($"docker context \"{context}\" not found (no {meta}; `docker context ls` lists them)");
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta));
+        if (document.RootElement.TryGetProperty("Endpoints", out var endpoints) && endpoints.TryGetProperty("docker", out var docker)
+            && docker.TryGetProperty("Host", out var hostValue) && hostValue.GetString() is { Length: > 0 } endpoint)
+            return new Uri(endpoint);
+        throw new EngineException($"docker context \"{context}\" names no docker endpoint ({meta})");
     }
 
     public async Task<Stream> SaveImageAsync(string image, CancellationToken cancellationToken)

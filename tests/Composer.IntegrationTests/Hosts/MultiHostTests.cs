@@ -135,4 +135,31 @@ public sealed class MultiHostTests
             await HostLab.RemoveProjectAsync(project.Name);
         }
     }
+
+    [Fact]
+    public async Task A_host_can_be_a_docker_context()
+    {
+        var config = Directory.CreateTempSubdirectory("composer-dcfg").FullName;
+        await using var project = await TestProject.CreateAsync("hostsctx", """
+            x-composer:
+              hosts:
+                c: { docker_host: lab-c, address: "10.99.1.13" }
+            services:
+              s: { image: composer-busybox:1, init: true, command: [sleep, "600"], x-composer: { host: c } }
+            """);
+        try
+        {
+            var env = new Dictionary<string, string> { ["DOCKER_CONFIG"] = config };
+            (await Stack.SwarmLab.RunAsync("docker", ["context", "create", "lab-c", "--docker", $"host={HostLab.Socket("hostC")}"], TimeSpan.FromSeconds(30), env: env)).Exit.Should().Be(0);
+            await project.RunOkAsync(env, "up", "-d");
+            (await HostLab.ResourcesAsync("hostC", project.Name)).Should().Contain(project.ContainerName("s"));
+            await project.RunOkAsync(env, "down");
+            (await HostLab.ResourcesAsync("hostC", project.Name)).Should().BeEmpty();
+        }
+        finally
+        {
+            await HostLab.RemoveProjectAsync(project.Name);
+            Directory.Delete(config, recursive: true);
+        }
+    }
 }
