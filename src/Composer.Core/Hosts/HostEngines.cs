@@ -141,34 +141,36 @@ public sealed class HostEngines : IContainerEngine, IDisposable
         return null;
     }
 
-    public async Task CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken)
+    public Task CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken) =>
+        CreateWhereMissingAsync(spec.Name, _networks, _placement.NetworkHosts,
+            (engine, host) => engine.CreateNetworkAsync(spec with { Labels = spec.Labels.SetItem(HostLabels.Host, host) }, cancellationToken));
+
+    public Task RemoveNetworkAsync(string name, CancellationToken cancellationToken) =>
+        RemoveWherePresentAsync(name, _networks, _placement.NetworkHosts, engine => engine.RemoveNetworkAsync(name, cancellationToken));
+
+    public Task CreateVolumeAsync(VolumeSpec spec, CancellationToken cancellationToken) =>
+        CreateWhereMissingAsync(spec.Name, _volumes, _placement.VolumeHosts,
+            (engine, host) => engine.CreateVolumeAsync(spec with { Labels = spec.Labels.SetItem(HostLabels.Host, host) }, cancellationToken));
+
+    public Task RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
+        RemoveWherePresentAsync(name, _volumes, _placement.VolumeHosts, engine => engine.RemoveVolumeAsync(name, cancellationToken));
+
+    /// <summary>A network or volume is made on each host that needs it and did not have it at the last listing.</summary>
+    private async Task CreateWhereMissingAsync(string name, ConcurrentDictionary<string, ImmutableSortedSet<string>> present,
+        ImmutableSortedDictionary<string, ImmutableSortedSet<string>> needed, Func<IContainerEngine, string, Task> create)
     {
-        var present = _networks.GetValueOrDefault(spec.Name) ?? [];
-        foreach (var host in (_placement.NetworkHosts.GetValueOrDefault(spec.Name) ?? [.. _engines.Keys]).Where(h => !present.Contains(h)))
-            await Engine(host).CreateNetworkAsync(spec with { Labels = spec.Labels.SetItem(HostLabels.Host, host) }, cancellationToken).ConfigureAwait(false);
-        _networks[spec.Name] = _placement.NetworkHosts.GetValueOrDefault(spec.Name) ?? [.. _engines.Keys];
+        var hosts = needed.GetValueOrDefault(name) ?? [.. _engines.Keys];
+        var have = present.GetValueOrDefault(name) ?? [];
+        foreach (var host in hosts.Where(h => !have.Contains(h))) await create(Engine(host), host).ConfigureAwait(false);
+        present[name] = hosts;
     }
 
-    public async Task RemoveNetworkAsync(string name, CancellationToken cancellationToken)
+    /// <summary>A network or volume is removed from every host that had it (or, not listed, that needs it).</summary>
+    private async Task RemoveWherePresentAsync(string name, ConcurrentDictionary<string, ImmutableSortedSet<string>> present,
+        ImmutableSortedDictionary<string, ImmutableSortedSet<string>> needed, Func<IContainerEngine, Task> remove)
     {
-        foreach (var host in _networks.GetValueOrDefault(name) ?? _placement.NetworkHosts.GetValueOrDefault(name) ?? [])
-            await Engine(host).RemoveNetworkAsync(name, cancellationToken).ConfigureAwait(false);
-        _networks.TryRemove(name, out _);
-    }
-
-    public async Task CreateVolumeAsync(VolumeSpec spec, CancellationToken cancellationToken)
-    {
-        var present = _volumes.GetValueOrDefault(spec.Name) ?? [];
-        foreach (var host in (_placement.VolumeHosts.GetValueOrDefault(spec.Name) ?? [.. _engines.Keys]).Where(h => !present.Contains(h)))
-            await Engine(host).CreateVolumeAsync(spec with { Labels = spec.Labels.SetItem(HostLabels.Host, host) }, cancellationToken).ConfigureAwait(false);
-        _volumes[spec.Name] = _placement.VolumeHosts.GetValueOrDefault(spec.Name) ?? [.. _engines.Keys];
-    }
-
-    public async Task RemoveVolumeAsync(string name, CancellationToken cancellationToken)
-    {
-        foreach (var host in _volumes.GetValueOrDefault(name) ?? _placement.VolumeHosts.GetValueOrDefault(name) ?? [])
-            await Engine(host).RemoveVolumeAsync(name, cancellationToken).ConfigureAwait(false);
-        _volumes.TryRemove(name, out _);
+        foreach (var host in present.GetValueOrDefault(name) ?? needed.GetValueOrDefault(name) ?? []) await remove(Engine(host)).ConfigureAwait(false);
+        present.TryRemove(name, out _);
     }
 
     public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
