@@ -9,6 +9,11 @@
 # address 10.99.0.11, .12, ... in that order), SWARM=0|1 (1: the first host inits a swarm, the others join as workers,
 # each node labelled host=<name>), IMAGE=composer-busybox:1 (copied from the main engine), HOSTS_DIR (state).
 #
+# Two labs that never touch each other (own namespaces, switch, bridge, root veth, subnet, cgroup dir and state):
+#   LAB=swarm (default)  nodeA nodeB nodeC on 10.99.0.0/24, root veth swl0 = 10.99.0.1: the Swarm tests (SWARM=1)
+#   LAB=hosts            hostA hostB hostC on 10.99.1.0/24, root veth hsl0 = 10.99.1.1: multi-host projects (#13)
+# NET (the /24's first three octets), SWITCH_NS, BRIDGE, HOST_IF override a lab's network names.
+#
 # Topology: the hosts' eth0 and the root namespace's swl0 (10.99.0.1) are veths into a bridge that lives in a
 # namespace of its own, so host-to-host frames never cross the root namespace's FORWARD chain (the main engine sets it
 # to DROP). Nothing is added to the root namespace's iptables; the main engine's swarm state is never touched (every
@@ -16,15 +21,21 @@
 # Idempotent: `up` twice changes nothing; a host whose engine died is reaped and started again.
 set -euo pipefail
 
-read -r -a NODES <<<"${HOSTS:-nodeA nodeB nodeC}"
+LAB=${LAB:-swarm}
+case $LAB in
+  swarm) lab_hosts="nodeA nodeB nodeC" lab_net=10.99.0 lab_ns=composer-sw lab_br=cmpbr0 lab_if=swl0 lab_cg=composer-hosts lab_state=/var/tmp/composer-hosts ;;
+  hosts) lab_hosts="hostA hostB hostC" lab_net=10.99.1 lab_ns=composer-hsw lab_br=cmpbr1 lab_if=hsl0 lab_cg=composer-hostlab lab_state=/var/tmp/composer-hostlab ;;
+  *) echo "hosts: error: LAB=$LAB: expected swarm or hosts" >&2; exit 2 ;;
+esac
+read -r -a NODES <<<"${HOSTS:-$lab_hosts}"
 SWARM=${SWARM:-0}
 IMAGE=${IMAGE:-composer-busybox:1}
-STATE=${HOSTS_DIR:-/var/tmp/composer-hosts}
-NET=10.99.0
-SWITCH_NS=composer-sw
-BRIDGE=cmpbr0
-HOST_IF=swl0
-CGROUP_ROOT=composer-hosts
+STATE=${HOSTS_DIR:-$lab_state}
+NET=${NET:-$lab_net}
+SWITCH_NS=${SWITCH_NS:-$lab_ns}
+BRIDGE=${BRIDGE:-$lab_br}
+HOST_IF=${HOST_IF:-$lab_if}
+CGROUP_ROOT=$lab_cg
 DOCKERD=$(command -v dockerd || echo /usr/sbin/dockerd)
 
 log() { printf 'hosts: %s\n' "$*" >&2; }
@@ -216,5 +227,5 @@ case ${1:-} in
   up) cmd_up ;;
   status) cmd_status ;;
   down) cmd_down ;;
-  *) echo "usage: $0 up|status|down   (HOSTS=\"nodeA nodeB nodeC\" SWARM=0|1)" >&2; exit 2 ;;
+  *) echo "usage: $0 up|status|down   (LAB=swarm|hosts HOSTS=\"nodeA nodeB nodeC\" SWARM=0|1)" >&2; exit 2 ;;
 esac

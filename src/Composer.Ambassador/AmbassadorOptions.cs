@@ -6,10 +6,16 @@ namespace Composer.Ambassador;
 /// What the ambassador does, from its environment (so a compose file configures it with <c>environment:</c>):
 /// <c>AMBASSADOR_TARGET=host:port</c> (required), <c>AMBASSADOR_LISTEN=[address]:port</c> (default: the target's
 /// port on all addresses), <c>AMBASSADOR_RETRY_FOR</c> (how long a connection may wait for the target, seconds or
-/// 500ms/30s/2m; default 30s).
+/// 500ms/30s/2m; default 30s), <c>AMBASSADOR_TARGET_FILE</c> (a file that, when present, overrides the target while
+/// running: see <see cref="TargetSource"/>; default <see cref="DefaultTargetFile"/>, empty to turn it off).
 /// </summary>
 public sealed record AmbassadorOptions(string TargetHost, int TargetPort, string ListenAddress, int ListenPort, TimeSpan RetryFor)
 {
+    /// <summary>Where Composer writes a new target into a running ambassador (the archive API creates the folder).</summary>
+    public const string DefaultTargetFile = "/run/composer-ambassador/target";
+
+    public string? TargetFile { get; init; } = DefaultTargetFile;
+
     public static AmbassadorOptions FromEnvironment(Func<string, string?> env)
     {
         var target = env("AMBASSADOR_TARGET") ?? throw new ArgumentException("AMBASSADOR_TARGET is not set (host:port)");
@@ -17,7 +23,8 @@ public sealed record AmbassadorOptions(string TargetHost, int TargetPort, string
         if (host.Length == 0) throw new ArgumentException($"AMBASSADOR_TARGET '{target}' has no host");
         var (listenAddress, listenPort) = env("AMBASSADOR_LISTEN") is { Length: > 0 } listen ? HostPort(listen, "AMBASSADOR_LISTEN") : ("", port);
         var retryFor = env("AMBASSADOR_RETRY_FOR") is { Length: > 0 } r ? Duration(r) : TimeSpan.FromSeconds(30);
-        return new AmbassadorOptions(host, port, listenAddress.Length == 0 ? "0.0.0.0" : listenAddress, listenPort, retryFor);
+        var targetFile = env("AMBASSADOR_TARGET_FILE") is { } f ? (f.Length == 0 ? null : f) : DefaultTargetFile;
+        return new AmbassadorOptions(host, port, listenAddress.Length == 0 ? "0.0.0.0" : listenAddress, listenPort, retryFor) { TargetFile = targetFile };
     }
 
     private static (string Host, int Port) HostPort(string value, string name)

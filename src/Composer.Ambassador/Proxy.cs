@@ -1,47 +1,34 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Composer.Ambassador;
 
 /// <summary>
-/// Accepts connections and joins each to a fresh connection to the target. The target's name is resolved again for
-/// every connection (a recreated backend has a new address), and a connect that fails because the target is not
-/// there yet (refused, name not found, unreachable) is retried with backoff for at most
-/// <see cref="AmbassadorOptions.RetryFor"/>: a backend restart shows the client a delay, not an error.
+/// Accepts connections and joins each to a fresh connection to the target. The target is looked up again for every
+/// connection (the target file, then DNS: a recreated backend has a new address, a moved one a new host), and a
+/// connect that fails because the target is not there yet (refused, name not found, unreachable, held) is retried
+/// with backoff (50 ms doubling to 1 s, jittered) for at most <see cref="AmbassadorOptions.RetryFor"/>; a re-point
+/// ends the wait at once. A backend restart or move shows the client a delay, not an error.
 /// </summary>
 public sealed class Proxy
 {
     internal readonly AmbassadorOptions options;
     private readonly TextWriter log;
-    private readonly ResiliencePipeline _connect;
+    private readonly TargetSource _targets;
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
     public Proxy(AmbassadorOptions options, TextWriter log)
     {
         this.options = options;
         this.log = log;
-        _connect = BuildPipeline();
+        _targets = new TargetSource(new Target(options.TargetHost, options.TargetPort), options.TargetFile);
+        _targets.Changed += t => Log($"target now {t}");
     }
 
-    private ResiliencePipeline BuildPipeline() => new ResiliencePipelineBuilder()
-        .AddTimeout(new TimeoutStrategyOptions { Timeout = options.RetryFor })
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<SocketException>(IsTransient),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(50),
-            MaxDelay = TimeSpan.FromSeconds(1),
-            MaxRetryAttempts = int.MaxValue,
-            OnRetry = args =>
-            {
-                Log($"retry {args.AttemptNumber + 1} in {args.RetryDelay.TotalMilliseconds:0} ms: {options.TargetHost}:{options.TargetPort}: {args.Outcome.Exception?.Message}");
-                return default;
-            },
-        })
-        .Build();
+    /// <summary>The target new connections go to now.</summary>
+    public Target CurrentTarget => _targets.Current();
 
     private int _connections;
 
@@ -57,7 +44,7 @@ public sealed class Proxy
         using var listener = new TcpListener(IPAddress.Parse(options.ListenAddress), options.ListenPort);
         listener.Start(512);
         LocalEndPoint = (IPEndPoint)listener.LocalEndpoint;
-        Log($"listening on {LocalEndPoint}, forwarding to {options.TargetHost}:{options.TargetPort} (waits up to {options.RetryFor.TotalSeconds:0.###} s for it)");
+        Log($"listening on {LocalEndPoint}, forwarding to {_targets.Current()} (waits up to {options.RetryFor.TotalSeconds:0.###} s for it)");
         while (!cancellationToken.IsCancellationRequested)
         {
             Socket client;
@@ -75,16 +62,39 @@ public sealed class Proxy
             {
                 await new Connection(this, client, id).RunAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or TimeoutRejectedException or OperationCanceledException or ObjectDisposedException or IOException)
+            catch (Exception e) when (e is SocketException or TimeoutException or OperationCanceledException or ObjectDisposedException or IOException)
             {
                 Log($"#{id}: closed: {e.Message}");
             }
         }
     }
 
-    /// <summary>Connects to the target through the retry pipeline (bounded by RetryFor).</summary>
-    private ValueTask<Socket> ConnectWithRetryAsync(CancellationToken cancellationToken) =>
-        _connect.ExecuteAsync(static async (self, ct) => await self.ConnectAsync(ct).ConfigureAwait(false), this, cancellationToken);
+    /// <summary>
+    /// Connects to the current target, retrying transient failures (and a held target) with backoff until
+    /// <see cref="AmbassadorOptions.RetryFor"/> has passed; then throws <see cref="TimeoutException"/>.
+    /// </summary>
+    private async ValueTask<Socket> ConnectWithRetryAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var delay = FirstDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            var target = _targets.Current();
+            string why;
+            try
+            {
+                if (!target.IsHold) return await ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+                why = "held until a target is set";
+            }
+            catch (SocketException e) when (IsTransient(e)) { why = e.Message; }
+            var left = options.RetryFor - clock.Elapsed;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"{target}: gave up after {options.RetryFor.TotalSeconds:0.###} s: {why}");
+            var wait = TimeSpan.FromMilliseconds(Math.Min(left.TotalMilliseconds, delay.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() / 2)));
+            Log($"retry {attempt + 1} in {wait.TotalMilliseconds:0} ms: {target}: {why}");
+            await _targets.WaitAsync(wait, target, cancellationToken).ConfigureAwait(false);
+            delay = delay * 2 > MaxDelay ? MaxDelay : delay * 2;
+        }
+    }
 
     /// <summary>
     /// One client connection. Until the target's first answer byte, what the client sent is kept (up to
@@ -177,7 +187,7 @@ public sealed class Proxy
                 }
                 // The target went away before answering: connect again and replay what the client sent.
                 replays++;
-                proxy.Log($"#{id}: {proxy.options.TargetHost}:{proxy.options.TargetPort} went away before answering; connecting again to replay {_sent.Length} bytes");
+                proxy.Log($"#{id}: the target went away before answering; connecting again to replay {_sent.Length} bytes");
                 var fresh = await proxy.ConnectWithRetryAsync(ct).ConfigureAwait(false);
                 await _gate.WaitAsync(ct).ConfigureAwait(false);
                 try
@@ -198,11 +208,11 @@ public sealed class Proxy
     }
 
     /// <summary>Resolves the name now (never cached) and connects to the first address that accepts.</summary>
-    private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
+    private static async Task<Socket> ConnectAsync(Target target, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(options.TargetHost, out var literal)
+        var addresses = IPAddress.TryParse(target.Host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(options.TargetHost, AddressFamily.InterNetwork, cancellationToken).ConfigureAwait(false);
+            : await Dns.GetHostAddressesAsync(target.Host, AddressFamily.InterNetwork, cancellationToken).ConfigureAwait(false);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
         SocketException? last = null;
         foreach (var address in addresses)
@@ -212,7 +222,7 @@ public sealed class Proxy
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attempt.CancelAfter(TimeSpan.FromSeconds(2));
-                await socket.ConnectAsync(new IPEndPoint(address, options.TargetPort), attempt.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(new IPEndPoint(address, target.Port), attempt.Token).ConfigureAwait(false);
                 return socket;
             }
             catch (SocketException e) { socket.Dispose(); last = e; }

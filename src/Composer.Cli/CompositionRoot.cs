@@ -2,6 +2,7 @@ using System.CommandLine;
 using Composer.Cli.Output;
 using Composer.Core.Engine;
 using Composer.Core.Execution;
+using Composer.Core.Hosts;
 using Composer.Core.UseCases;
 using Composer.Docker;
 
@@ -13,8 +14,31 @@ internal static class CompositionRoot
     /// <summary>Connects to the engine (failing with how to start one) and wires the use cases to composer's console and lock files.</summary>
     public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null)
     {
-        var engine = await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
+        IContainerEngine engine = global.Placement is { } placement
+            ? await ConnectHostsAsync(placement, cancellationToken).ConfigureAwait(false)
+            : await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
         return new ComposeActions(engine, output ?? Output(global, parse), Locks, global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
+    }
+
+    /// <summary>
+    /// A multi-host project: one engine per host (in parallel, each checked), routed by <see cref="HostEngines"/>;
+    /// the engine composer uses without hosts is where images no host has (Composer's ambassador) are copied from.
+    /// </summary>
+    public static async Task<HostEngines> ConnectHostsAsync(Placement placement, CancellationToken cancellationToken)
+    {
+        var engines = placement.Hosts.ToDictionary(h => h.Key, h => DockerEngine.Connect(h.Value));
+        var local = engines.Values.FirstOrDefault(e => placement.Hosts.Any(h => h.Value.IsDefaultEngine && ReferenceEquals(engines[h.Key], e))) ?? DockerEngine.Connect();
+        var hosts = new HostEngines(engines.ToDictionary(kv => kv.Key, kv => (IContainerEngine)kv.Value), placement, local);
+        try
+        {
+            await hosts.PingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            hosts.Dispose();
+            throw;
+        }
+        return hosts;
     }
 
     /// <summary>

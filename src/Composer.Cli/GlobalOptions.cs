@@ -39,13 +39,27 @@ public sealed class GlobalOptions
         };
     }
 
-    /// <summary>Loads the project, printing warnings; invalid files throw (exit 2).</summary>
-    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true)
+    /// <summary>
+    /// The engines of the loaded project when it spans hosts (<c>x-composer.hosts</c>): what
+    /// <see cref="CompositionRoot"/> connects to. Null for a project on one engine.
+    /// </summary>
+    public Core.Hosts.Placement? Placement { get; private set; }
+
+    /// <summary>
+    /// Loads the project, printing warnings; invalid files throw (exit 2). A multi-host project comes back with its
+    /// cross-host ambassadors inserted (unless <paramref name="place"/> is false, for <c>config</c>), and
+    /// <see cref="Placement"/> says which engine owns what.
+    /// </summary>
+    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true)
     {
         var result = new ProjectLoader(validated: DiskValidationCache.ForUser()).Load(ProjectOptions(parse, services) with { Interpolate = interpolate });
         // A file that fails to load has all its diagnostics, warnings included, printed once by the command's guard.
         if (result.Success) Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
-        return result.GetProjectOrThrow();
+        var project = result.GetProjectOrThrow();
+        if (!place || !Core.Hosts.ServicePlacement.IsMultiHost(project)) return project;
+        project = Core.Hosts.AmbassadorExpansion.Expand(project);
+        Placement = Core.Hosts.Placement.Of(project);
+        return project;
     }
 
     /// <summary>

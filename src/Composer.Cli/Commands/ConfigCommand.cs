@@ -22,7 +22,7 @@ internal static class ConfigCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(() =>
         {
             var interpolate = !parse.GetValue(noInterpolate);
-            var project = global.LoadProject(parse, interpolate: interpolate);
+            var project = global.LoadProject(parse, interpolate: interpolate, place: false);
             if (parse.GetValue(quiet)) return Task.FromResult(ExitCodes.Ok);
             IEnumerable<string>? list =
                 parse.GetValue(services) ? project.Services.Keys :

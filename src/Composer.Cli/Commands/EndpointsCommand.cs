@@ -35,6 +35,7 @@ internal static class EndpointsCommand
                 {
                     ["Service"] = r.Container.Service,
                     ["Name"] = r.Container.Name,
+                    ["Host"] = PsCommand.HostOf(r.Container),
                     ["State"] = r.Container.State,
                     ["Networks"] = r.Endpoints.Addresses,
                     ["Ports"] = r.Endpoints.Ports,
@@ -44,6 +45,19 @@ internal static class EndpointsCommand
                         ["URL"] = p.HostIp ?? "", ["TargetPort"] = p.PrivatePort, ["PublishedPort"] = p.PublicPort, ["Protocol"] = p.Type,
                     }),
                 }), indented: true));
+                return ExitCodes.Ok;
+            }
+            if (global.Placement is not null)
+            {
+                // Across engines the same network name and address exist once per host: the HOST column tells them apart.
+                Table.Write(Console.Out, ["SERVICE", "NAME", "HOST", "NETWORK", "ADDRESS", "ENDPOINTS"],
+                    rows.SelectMany(r => r.Endpoints.Addresses.Count == 0
+                        ? [[r.Container.Service, r.Container.Name, PsCommand.HostOf(r.Container), "", "", r.Container.State]]
+                        : r.Endpoints.Addresses.Select(a => new[]
+                        {
+                            r.Container.Service, r.Container.Name, PsCommand.HostOf(r.Container), a.Key, a.Value,
+                            string.Join(",", LinkVariables.Endpoints(a.Value, r.Endpoints.Ports)),
+                        })));
                 return ExitCodes.Ok;
             }
             Table.Write(Console.Out, ["SERVICE", "NAME", "NETWORK", "ADDRESS", "ENDPOINTS"],

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Composer.Core.Graph;
+using Composer.Core.Hosts;
 using Composer.Core.Model;
 
 namespace Composer.Cli.Commands;
@@ -54,21 +55,33 @@ internal static class GraphCommand
             {
                 var last = i == edges.Count - 1;
                 var label = EdgeLabel(project, edges[i]);
-                sb.Append(indent).Append(last ? "└── " : "├── ").Append(edges[i].To).Append(label is null ? "" : $" ({label})").Append('\n');
+                sb.Append(indent).Append(last ? "└── " : "├── ").Append(edges[i].To).Append(OnHost(project, edges[i].To)).Append(label is null ? "" : $" ({label})").Append('\n');
                 Walk(edges[i].To, indent + (last ? "    " : "│   "));
             }
         }
         foreach (var root in roots)
         {
-            sb.Append(root).Append('\n');
+            sb.Append(root).Append(OnHost(project, root)).Append('\n');
             Walk(root, "");
         }
         return sb.ToString();
     }
 
+    /// <summary>A multi-host project's services say where they run: <c>db @a</c>.</summary>
+    private static string OnHost(Project project, string service) =>
+        project.IsMultiHost() && project.Services.TryGetValue(service, out var s) ? $" @{s.HostOf()}" : "";
+
+    /// <summary>A multi-host project's services, grouped by host.</summary>
+    private static IEnumerable<IGrouping<string, string>> ByHost(Project project, DependencyGraph graph) =>
+        project.IsMultiHost()
+            ? graph.Nodes.Where(project.Services.ContainsKey).GroupBy(n => project.Services[n].HostOf()).OrderBy(g => g.Key, StringComparer.Ordinal)
+            : [];
+
     internal static string Mermaid(Project project, DependencyGraph graph)
     {
         var sb = new StringBuilder("graph TD\n");
+        foreach (var host in ByHost(project, graph))
+            sb.Append($"  subgraph {host.Key}\n").Append(string.Concat(host.Order(StringComparer.Ordinal).Select(n => $"    {n}\n"))).Append("  end\n");
         foreach (var node in graph.Nodes.Order(StringComparer.Ordinal))
         {
             var edges = Edges(graph, node).ToList();
@@ -82,6 +95,8 @@ internal static class GraphCommand
     internal static string Dot(Project project, DependencyGraph graph)
     {
         var sb = new StringBuilder($"digraph \"{project.Name}\" {{\n");
+        foreach (var host in ByHost(project, graph))
+            sb.Append($"  subgraph \"cluster_{host.Key}\" {{ label=\"{host.Key}\"; ").Append(string.Concat(host.Order(StringComparer.Ordinal).Select(n => $"\"{n}\"; "))).Append("}\n");
         foreach (var node in graph.Nodes.Order(StringComparer.Ordinal))
         {
             sb.Append($"  \"{node}\";\n");

@@ -34,7 +34,11 @@ internal static class PlanCommand
             if (preview.Plan.IsEmpty) Console.Write(preview.Plan.ToString());
             foreach (var op in preview.Plan.Operations)
             {
-                Console.WriteLine($"{op.Describe()}  ({op.Cause})");
+                // A multi-host project: where each operation runs, and why an inserted ambassador is there.
+                var where = global.Placement is { } placement && Core.Hosts.PlanHosts.HostsOf(op, placement) is { Length: > 0 } hosts ? $" on {hosts}" : "";
+                Console.WriteLine($"{op.Describe()}{where}  ({op.Cause})");
+                if (global.Placement is not null && op is CreateContainer inserted && Core.Hosts.PlanHosts.WhyInserted(project, inserted.Spec.Service) is { } why)
+                    Console.WriteLine($"    {why}");
                 if (op is CreateContainer create && preview.ChangedFields.TryGetValue(create.Spec.Name, out var changed))
                     Console.WriteLine($"    changed: {string.Join(", ", changed)}");
             }

@@ -36,12 +36,19 @@ internal static class PsCommand
                     Console.WriteLine(JsonTree.Serialize(new Dictionary<string, object?>
                     {
                         ["ID"] = c.Id, ["Name"] = c.Name, ["Image"] = c.Image, ["Command"] = c.Command, ["Project"] = name,
-                        ["Service"] = c.Service, ["Created"] = c.Created.ToUnixTimeSeconds(), ["State"] = c.State, ["Status"] = c.Status,
+                        ["Service"] = c.Service, ["Host"] = HostOf(c), ["Created"] = c.Created.ToUnixTimeSeconds(), ["State"] = c.State, ["Status"] = c.Status,
                         ["Health"] = Health(c.Status), ["ExitCode"] = ExitCode(c.Status),
                         ["Restarts"] = watched.GetValueOrDefault(c.Service)?.Restarts ?? 0,
                         ["CrashLooping"] = watched.GetValueOrDefault(c.Service)?.CrashLooping ?? false,
                         ["Publishers"] = c.Ports.Select(p => new Dictionary<string, object?> { ["URL"] = p.HostIp ?? "", ["TargetPort"] = p.PrivatePort, ["PublishedPort"] = p.PublicPort ?? 0, ["Protocol"] = p.Type }),
                     }));
+                return ExitCodes.Ok;
+            }
+            // A project across engines (x-composer.hosts) also says where each container runs.
+            if (global.Placement is not null)
+            {
+                Table.Write(Console.Out, ["NAME", "IMAGE", "COMMAND", "SERVICE", "HOST", "CREATED", "STATUS", "PORTS"],
+                    rows.Select(c => new[] { c.Name, c.Image, Quote(c.Command), c.Service, HostOf(c), Ago(c.Created), c.Status + WatchNote(watched, c.Service), Ports(c) }));
                 return ExitCodes.Ok;
             }
             Table.Write(Console.Out, ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"],
@@ -56,6 +63,8 @@ internal static class PsCommand
         watched.TryGetValue(service, out var s) && s.Restarts > 0
             ? $" (restarts: {s.Restarts}{(s.CrashLooping ? ", crash-looping" : "")})"
             : "";
+
+    internal static string HostOf(ObservedContainer c) => c.Labels.GetValueOrDefault(Core.Model.HostLabels.Host) ?? "";
 
     private static string Quote(string command) => "\"" + (command.Length > 20 ? command[..19] + "…" : command) + "\"";
 

@@ -13,6 +13,8 @@ internal static class ComposerExtensions
     {
         if (value is YMapping nested)
             foreach (var (k, v) in nested.Entries) Add(result, $"{key}_{k.Value}", v);
+        // A list (failover: [b, c]) is kept comma-separated: its items are names, which have no comma.
+        else if (value is YSequence list) result[key] = string.Join(",", list.Items.OfType<YScalar>().Select(i => i.Value));
         else result[key] = value is YScalar s ? s.Value : "";
     }
 }

@@ -112,6 +112,8 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         project = Profiles.Apply(project, options, variables, root["services"] as YMapping, diagnostics);
         new SemanticChecks(project, root["services"] as YMapping, diagnostics).Run();
         if (diagnostics.HasErrors) return null;
+        project = HostsLoader.Apply(project, root, diagnostics);
+        if (diagnostics.HasErrors) return null;
         var positions = (root["services"] as YMapping)?.Entries.ToDictionary(e => e.Key.Value, e => e.Key.Start) ?? [];
         DependencyGraph.Build(project, diagnostics, positions);
         return project;

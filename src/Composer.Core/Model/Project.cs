@@ -18,6 +18,8 @@ public sealed partial record Project
     public ImmutableSortedDictionary<string, object?> Extensions { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
     /// <summary>Top-level <c>models</c> (for Docker Model Runner), as written: kept for <c>config</c>; <c>up</c> names what runs them.</summary>
     public ImmutableSortedDictionary<string, object?> Models { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
+    /// <summary>The Docker engines of a multi-host project (top-level <c>x-composer.hosts</c>); empty: one engine.</summary>
+    public ImmutableSortedDictionary<string, HostSpec> Hosts { get; init; } = ImmutableSortedDictionary<string, HostSpec>.Empty;
     /// <summary>Services that exist in the files but whose profiles are not enabled.</summary>
     public ImmutableSortedDictionary<string, Service> DisabledServices { get; init; } = ImmutableSortedDictionary<string, Service>.Empty;
 

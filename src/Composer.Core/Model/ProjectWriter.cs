@@ -41,7 +41,16 @@ public static partial class ProjectWriter
         if (configs.Count > 0) root["configs"] = configs;
         if (!project.Models.IsEmpty) root["models"] = project.Models.ToDictionary(kv => kv.Key, kv => kv.Value);
         foreach (var (key, value) in project.Extensions) root[key] = value;
+        if (!project.Hosts.IsEmpty) root["x-composer"] = new Dictionary<string, object?> { ["hosts"] = project.Hosts.Values.ToDictionary(h => h.Name, h => (object?)Host(h)) };
         return root;
+    }
+
+    private static Dictionary<string, object?> Host(HostSpec host)
+    {
+        var o = new Dictionary<string, object?>();
+        if ((host.Endpoint ?? host.Context) is { } dockerHost) o["docker_host"] = dockerHost;
+        if (host.Address is { } address) o["address"] = address;
+        return o;
     }
 
     public static string ToYaml(Project project, bool escapeDollars = true) => Yaml.Serialize(ToTree(project, escapeDollars));

@@ -26,7 +26,8 @@ public static partial class ContainerSpecBuilder
         }
         // A linked service already has its targets above (links imply a depends_on entry too).
         foreach (var (name, dependency) in service.DependsOn.Where(d => d.Value.Restart && project.Services.ContainsKey(d.Key) && service.Links.All(l => l.Service != d.Key)))
-            targets.Add(new LinkTarget(name, project.ContainerName(project.Services[name], 1), false));
+            // A provider on another host is reached through its import ambassador, under the provider's own name.
+            targets.Add(new LinkTarget(project.Services[name].Labels.GetValueOrDefault(HostLabels.AmbassadorFor) ?? name, project.ContainerName(project.Services[name], 1), false));
         return [.. targets.DistinctBy(t => t.Alias)];
     }
 }

@@ -7,7 +7,7 @@ namespace Composer.IntegrationTests.Connections;
 /// <summary>
 /// Pattern 7: examples/ambassador. A consumer loops requests (bounded in count and time) while the backend is killed
 /// and started again: through the ambassador none fails; straight to the backend some do. Traffic: the project's own
-/// containers, and in the two-host form the Docker host's bridge address (host-gateway), where project A publishes.
+/// containers. Across real engines: Hosts/MultiHostTests.
 /// </summary>
 public class AmbassadorTests
 {
@@ -28,25 +28,6 @@ public class AmbassadorTests
         var direct = await LoopAcrossRestartAsync(project, project, "backend:80", "/tmp/direct.log",
             backendDown: () => Eventually.Until(() => ReadLog(project, "consumer", "/tmp/direct.log"), l => l.Contains("fail"), "a direct request to fail while the backend is down", Deadline));
         direct.Fail.Should().BeGreaterThan(0, "without the ambassador the consumer sees the restart as errors");
-    }
-
-    [Fact]
-    public async Task Two_hosts_B_reaches_As_backend_through_its_ambassador_and_As_published_ambassador_via_host_gateway()
-    {
-        await Examples.RunBuildScriptAsync("ambassador");
-        await using var a = await Examples.CopyAsync("ambassador", "amba");
-        await using var b = await Examples.CopyAsync("ambassador", "ambb");
-        var hostGateway = await Engine.HostGatewayAsync();
-        var env = new Dictionary<string, string> { ["A_HOST_IP"] = hostGateway, ["A_PORT"] = $"{Examples.FreeLoopbackPort()}" };
-        await a.RunOkAsync(env, "-f", "two-hosts/a/compose.yaml", "up", "-d");
-        await b.RunOkAsync(env, "-f", "two-hosts/b/compose.yaml", "up", "-d");
-
-        var answer = await Eventually.Until(() => b.ExecAsync("consumer", "timeout", "10", "wget", "-qO-", "http://backend-ambassador/"), r => r.ExitCode == 0, "B's consumer to reach A's backend", Deadline);
-        answer.Output.Should().Contain("backend on host A");
-
-        var loop = await LoopAcrossRestartAsync(b, a, "backend-ambassador:80", "/tmp/two-hosts.log",
-            backendDown: () => Eventually.Until(() => a.LogsAsync("backend-ambassador"), l => l.Contains("retry"), "A's ambassador to hold B's connection", Deadline));
-        loop.Fail.Should().Be(0);
     }
 
     /// <summary>
