@@ -146,4 +146,15 @@ public sealed class HostsLoaderTests
         var result = TestProjects.LoadResult(Hosts + "services:\n  db: { image: x, x-composer: { host: a } }\n");
         result.Success.Should().BeTrue(string.Join("\n", result.Diagnostics));
     }
+
+    [Fact]
+    public void Config_prints_the_hosts_and_reads_back_the_same()
+    {
+        var project = TestProjects.Load(Hosts + "services:\n  db: { image: x, x-composer: { host: a, failover: [b] } }\n");
+        var yaml = ProjectWriter.ToYaml(project);
+        yaml.Should().Contain("docker_host: unix:///run/hostA/docker.sock").And.Contain("docker_host: lab-c");
+        var again = TestProjects.Load(yaml);
+        again.Hosts.Should().BeEquivalentTo(project.Hosts);
+        again.Services["db"].FailoverOf().Should().Equal("b");
+    }
 }
