@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.Text;
 using Composer.Core.IO;
 
 namespace Composer.Docker;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using Composer.Core.Engine;
@@ -34,7 +35,7 @@ public sealed partial class DockerEngine
         var endpoint = Uri.TryCreate(string.IsNullOrEmpty(host) ? "unix:///var/run/docker.sock" : host, UriKind.Absolute, out var uri) ? uri : null;
         // No per-request timeout (the library's default is 100 s), as in Compose: with every call of a 500-service
         // `up` sent at once the engine queues them, and creates legitimately answered after 100 s were cancelled.
-        // The first call and the listing keep their bound (AnswerTimeout); the rest is the engine's own time.
+        // Calls are bounded by Answered instead: by how long the engine has not answered anything, not by each call's age.
         return new DockerEngine(new DockerClientBuilder().WithTimeout(Timeout.InfiniteTimeSpan).Build(), endpoint);
     }
 
@@ -74,24 +75,60 @@ public sealed partial class DockerEngine
     private EngineException NoAnswer(TimeSpan waited) =>
         new($"the Docker engine at {Where} did not answer within {waited.TotalSeconds:0.#} s (set COMPOSER_ENGINE_TIMEOUT to wait longer)");
 
+    /// <summary>When the engine last answered any call (a result or an API error): a busy engine is not a hung one.</summary>
+    private long _lastAnswer = Stopwatch.GetTimestamp();
+
     /// <summary>
     /// Bounds a call already under way: an engine that accepted the connection and then stopped answering (hung,
     /// paused, a dead proxy in between) is reported after <see cref="AnswerTimeout"/> (plus
     /// <paramref name="beyondAnswer"/>), never waited for silently. <see cref="Timeout.InfiniteTimeSpan"/>: unbounded.
+    /// A call past its bound is still waited for while the engine keeps answering other calls within
+    /// <see cref="AnswerTimeout"/>: a 500-service <c>up</c> queues creates in the engine for longer than any fixed bound.
     /// The abandoned request ends with the process, or with the connection.
     /// </summary>
     private async Task<T> Answered<T>(Task<T> call, TimeSpan? beyondAnswer = null)
     {
-        if (call.IsCompleted || beyondAnswer == Timeout.InfiniteTimeSpan) return await call.ConfigureAwait(false);
-        var bound = AnswerTimeout + (beyondAnswer ?? TimeSpan.Zero);
+        if (call.IsCompleted || beyondAnswer == Timeout.InfiniteTimeSpan) return await Noted(call).ConfigureAwait(false);
+        var answer = AnswerTimeout;
+        var bound = answer + (beyondAnswer ?? TimeSpan.Zero);
+        var started = Stopwatch.GetTimestamp();
+        var noted = Noted(call);
+        while (true)
+        {
+            var wait = bound - Stopwatch.GetElapsedTime(started);
+            if (wait <= TimeSpan.Zero)
+            {
+                var quiet = Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAnswer));
+                if (quiet >= answer)
+                {
+                    _ = noted.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw NoAnswer(bound);
+                }
+                wait = answer - quiet;
+            }
+            try
+            {
+                return await noted.WaitAsync(wait).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (!noted.IsCompleted)
+            {
+            }
+        }
+    }
+
+    /// <summary>The call's result, noting that the engine answered (an API error is an answer too).</summary>
+    private async Task<T> Noted<T>(Task<T> call)
+    {
         try
         {
-            return await call.WaitAsync(bound).ConfigureAwait(false);
+            var result = await call.ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastAnswer, Stopwatch.GetTimestamp());
+            return result;
         }
-        catch (TimeoutException) when (!call.IsCompleted)
+        catch (DockerApiException)
         {
-            _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw NoAnswer(bound);
+            Interlocked.Exchange(ref _lastAnswer, Stopwatch.GetTimestamp());
+            throw;
         }
     }
 

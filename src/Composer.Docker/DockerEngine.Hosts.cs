@@ -4,8 +4,8 @@ using Docker.DotNet.Models;
 
 namespace Composer.Docker;
 
-/// <summary>The engines of a multi-host project: one connection per host, and images copied between them.</summary>
-public sealed partial class DockerEngine : IImageTransfer
+/// <summary>The engines of a multi-host project: one connection per host.</summary>
+public sealed partial class DockerEngine
 {
     /// <summary>
     /// Connects to a host of <c>x-composer.hosts</c>: its endpoint (<c>unix://</c>, <c>tcp://</c>), or a docker
@@ -41,34 +41,8 @@ public sealed partial class DockerEngine : IImageTransfer
         throw new EngineException($"docker context \"{context}\" names no docker endpoint ({meta})");
     }
 
-    public async Task<Stream> SaveImageAsync(string image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _client.Images.SaveImageAsync(image, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException e)
-        {
-            throw new EngineException($"could not save image \"{image}\" from {Where}: {ApiMessage(e)}", e);
-        }
-    }
-
-    public async Task LoadImageAsync(Stream archive, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var errors = new LoadErrors();
-            await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, archive, errors, cancellationToken).ConfigureAwait(false);
-            if (errors.First is { } error) throw new EngineException($"could not load an image into {Where}: {error}");
-        }
-        catch (DockerApiException e)
-        {
-            throw new EngineException($"could not load an image into {Where}: {ApiMessage(e)}", e);
-        }
-    }
-
     /// <summary>The engine reports a failed load in the stream, not as an error status: keep the first message (synchronously).</summary>
-    private sealed class LoadErrors : IProgress<JSONMessage>
+    internal sealed class LoadErrors : IProgress<JSONMessage>
     {
         public string? First { get; private set; }
         public void Report(JSONMessage value) => First ??= value.Error?.Message;

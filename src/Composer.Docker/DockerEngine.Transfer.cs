@@ -44,8 +44,12 @@ public sealed partial class DockerEngine : IEngineTransfer
             await read(stream, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task ImportImageAsync(Stream content, CancellationToken cancellationToken) =>
-        Call(() => _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, content, new Progress<JSONMessage>(), cancellationToken), "load image");
+    public async Task ImportImageAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var errors = new LoadErrors();
+        await Call(() => _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, content, errors, cancellationToken), $"load an image into {Where}").ConfigureAwait(false);
+        if (errors.First is { } error) throw new EngineException($"could not load an image into {Where}: {error}");
+    }
 
     private async Task WithVolumeHelperAsync(string volume, string helperImage, Func<string, Task> use, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public sealed class HostEngines : IContainerEngine, IDisposable
 {
     private readonly ImmutableSortedDictionary<string, IContainerEngine> _engines;
     private readonly Placement _placement;
-    private readonly IImageTransfer? _imageSource;
+    private readonly IEngineTransfer? _imageSource;
     /// <summary>Container name or id → host, learned from every listing and create.</summary>
     private readonly ConcurrentDictionary<string, string> _containers = new(StringComparer.Ordinal);
     /// <summary>Network and volume names → the hosts that had them at the last listing.</summary>
@@ -27,7 +27,7 @@ public sealed class HostEngines : IContainerEngine, IDisposable
 
     /// <param name="engines">Host name → its engine (every host of <paramref name="placement"/>).</param>
     /// <param name="imageSource">Where an image none of the hosts has is copied from (the engine composer uses without hosts).</param>
-    public HostEngines(IReadOnlyDictionary<string, IContainerEngine> engines, Placement placement, IImageTransfer? imageSource = null)
+    public HostEngines(IReadOnlyDictionary<string, IContainerEngine> engines, Placement placement, IEngineTransfer? imageSource = null)
     {
         _engines = engines.ToImmutableSortedDictionary(StringComparer.Ordinal);
         _placement = placement;
@@ -121,22 +121,20 @@ public sealed class HostEngines : IContainerEngine, IDisposable
         {
             var target = Engine(host);
             var source = await SourceOfAsync(image, host, cancellationToken).ConfigureAwait(false);
-            if (source is null || target is not IImageTransfer load)
+            if (source is null || target is not IEngineTransfer load)
             {
                 await target.PullImageAsync(image, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            var archive = await source.SaveImageAsync(image, cancellationToken).ConfigureAwait(false);
-            await using (archive.ConfigureAwait(false))
-                await load.LoadImageAsync(archive, cancellationToken).ConfigureAwait(false);
+            await EngineTransfers.CopyImageAsync(source, load, image, cancellationToken).ConfigureAwait(false);
         }
         _images[image] = [.. need];
     }
 
-    private async Task<IImageTransfer?> SourceOfAsync(string image, string except, CancellationToken cancellationToken)
+    private async Task<IEngineTransfer?> SourceOfAsync(string image, string except, CancellationToken cancellationToken)
     {
         foreach (var (host, engine) in _engines.Where(e => e.Key != except))
-            if (engine is IImageTransfer transfer && await engine.ImageAsync(image, cancellationToken).ConfigureAwait(false) is not null) return transfer;
+            if (engine is IEngineTransfer transfer && await engine.ImageAsync(image, cancellationToken).ConfigureAwait(false) is not null) return transfer;
         if (_imageSource is IContainerEngine source && await source.ImageAsync(image, cancellationToken).ConfigureAwait(false) is not null) return _imageSource;
         return null;
     }
