@@ -26,7 +26,7 @@ public sealed partial class DockerEngine
         {
             // tags: more names for the same image, in one build as `docker build -t a -t b` does.
             Tags = [image, .. build.Tags.Where(t => t != image)],
-            CacheFrom = build.CacheFrom.IsEmpty ? null : [.. build.CacheFrom],
+            CacheFrom = build.CacheFrom.IsEmpty ? null : [JsonStringArray(build.CacheFrom)],
             NoCache = build.NoCache ? true : null,
             Pull = build.Pull ? "1" : null,
             Platform = build.Platforms.Length == 1 ? build.Platforms[0] : null,
@@ -47,4 +47,11 @@ public sealed partial class DockerEngine
         if (error is not null)
             throw new EngineException($"build image {image}: {error.Trim()}{(output.Count > 0 ? $" (last output: {output[^1]})" : "")}");
     }
+
+    /// <summary>
+    /// The engine reads <c>cachefrom</c> as one JSON array, but Docker.DotNet writes a list as repeated plain values
+    /// (the engine then answers "invalid character … looking for beginning of value"): send one value holding the array.
+    /// </summary>
+    internal static string JsonStringArray(IEnumerable<string> values) =>
+        "[" + string.Join(",", values.Select(v => $"\"{System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(v)}\"")) + "]";
 }

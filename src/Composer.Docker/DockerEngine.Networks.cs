@@ -56,7 +56,11 @@ public sealed partial class DockerEngine
     private Task RemoveNetworkByIdAsync(string id, CancellationToken cancellationToken) =>
         RetryActiveEndpoints(() => IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(id, cancellationToken), $"remove duplicate network {id}"), cancellationToken);
 
-    private Task CreateNetworkCoreAsync(NetworkSpec spec, CancellationToken cancellationToken) => Call(() => _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+    private Task CreateNetworkCoreAsync(NetworkSpec spec, CancellationToken cancellationToken) =>
+        Call(() => _client.Networks.CreateNetworkAsync(NetworkCreateParameters(spec), cancellationToken), $"create network {spec.Name}");
+
+    /// <summary>The engine's create request for a network spec (a converter, tested without an engine).</summary>
+    internal static NetworksCreateParameters NetworkCreateParameters(NetworkSpec spec) => new()
     {
         Name = spec.Name,
         Driver = spec.Driver ?? "bridge",
@@ -68,8 +72,15 @@ public sealed partial class DockerEngine
         IPAM = spec.Ipam is null ? null : new IPAM
         {
             Driver = spec.Ipam.Driver ?? "default",
-            Config = [.. spec.Ipam.Config.Select(p => new IPAMConfig { Subnet = p.Subnet, IPRange = p.IpRange, Gateway = p.Gateway })],
+            Options = spec.Ipam.Options.IsEmpty ? null : spec.Ipam.Options.ToDictionary(kv => kv.Key, kv => kv.Value),
+            Config = [.. spec.Ipam.Config.Select(p => new IPAMConfig
+            {
+                Subnet = p.Subnet,
+                IPRange = p.IpRange,
+                Gateway = p.Gateway,
+                AuxAddress = p.AuxAddresses.IsEmpty ? null : p.AuxAddresses.ToDictionary(kv => kv.Key, kv => kv.Value),
+            })],
         },
-    }, cancellationToken), $"create network {spec.Name}");
+    };
 
 }

@@ -4,6 +4,7 @@ using Composer.Core.Model;
 using ContainerSpec = Composer.Core.Engine.ContainerSpec;
 using Mount = Composer.Core.Model.Mount;
 using NetworkAttachment = Composer.Core.Engine.NetworkAttachment;
+using NetworkSpec = Composer.Core.Engine.NetworkSpec;
 
 namespace Composer.Docker.Tests;
 
@@ -50,6 +51,25 @@ public class ContainerParametersKeysTests
         p.Mounts.Single(m => m.Target == "/host-etc").Consistency.Should().Be("cached");
         p.Binds.Should().Equal(["/var/log:/logs:z"], "a plain bind the engine may create stays a Binds string, as Compose sends it");
     }
+
+    [Fact]
+    public void A_network_carries_its_ipam_options_and_auxiliary_addresses()
+    {
+        var empty = ImmutableSortedDictionary<string, string>.Empty;
+        var ipam = new Ipam(null, [new IpamPool("10.1.0.0/24", null, null) { AuxAddresses = empty.Add("router", "10.1.0.2") }])
+        {
+            Options = empty.Add("com.example.ipam", "yes"),
+        };
+        var p = DockerEngine.NetworkCreateParameters(new NetworkSpec("p_front", null, false, false, false, ipam, empty, empty));
+        p.IPAM.Options.Should().Equal(new Dictionary<string, string> { ["com.example.ipam"] = "yes" });
+        p.IPAM.Config.Single().AuxAddress.Should().Equal(new Dictionary<string, string> { ["router"] = "10.1.0.2" });
+        DockerEngine.NetworkCreateParameters(new NetworkSpec("p_b", null, false, false, false, ipam with { Options = empty }, empty, empty))
+            .IPAM.Options.Should().BeNull("no options, none sent, as Compose does");
+    }
+
+    [Fact]
+    public void Cache_from_travels_as_one_json_array_as_the_engine_reads_it() =>
+        DockerEngine.JsonStringArray(["composer-busybox:1", "a\"b"]).Should().Be("[\"composer-busybox:1\",\"a\\\"b\"]");
 
     [Fact]
     public async Task An_inline_dockerfile_travels_in_the_context_under_its_own_name()
