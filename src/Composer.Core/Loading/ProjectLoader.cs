@@ -84,7 +84,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             var document = documents.Load(file, variables, projectDirectory, [], null);
             if (document is not null) merged = merged is null ? document : YamlTransforms.Merge(merged, document);
         }
-        if (diagnostics.HasErrors || merged is not YMapping root) return null;
+        if (diagnostics.HasErrors || merged is null || MergeTags.Resolve(merged) is not YMapping root) return null;
         if (root.Entries.Count == 0)
         {
             diagnostics.Error("config.empty", "empty compose file: expected a mapping with at least 'services'", new SourcePosition(configFiles[0], 1, 1));
