@@ -40,7 +40,7 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         var containersTask = WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(request.Project) }, ct), cancellationToken);
         var networksTask = WithAnswerTimeout(ct => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(request.Project) }, ct), cancellationToken);
         var volumesTask = WithAnswerTimeout(ct => _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(request.Project) }, ct), cancellationToken);
-        var imageTasks = request.Images.Distinct().ToDictionary(i => i, i => ImageIdAsync(i, cancellationToken));
+        var imageTasks = request.Images.Distinct().ToDictionary(i => i, i => ImageInfoAsync(i, cancellationToken));
         var externalNetworkTasks = request.ExternalNetworks.Distinct().ToDictionary(n => n, n => ExistsAsync(() => _client.Networks.InspectNetworkAsync(n, cancellationToken)));
         var externalVolumeTasks = request.ExternalVolumes.Distinct().ToDictionary(v => v, v => ExistsAsync(() => _client.Volumes.InspectAsync(v, cancellationToken)));
         await Task.WhenAll([containersTask, networksTask, volumesTask, .. imageTasks.Values, .. externalNetworkTasks.Values, .. externalVolumeTasks.Values]).ConfigureAwait(false);
@@ -54,7 +54,9 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
             Containers = containers,
             Networks = [.. networksTask.Result.Select(n => new ObservedNetwork(n.ID, n.Name, (n.Labels is { } nl && nl.TryGetValue(ComposeLabels.Network, out var nk) ? nk : null)))],
             Volumes = [.. (volumesTask.Result.Volumes ?? []).Select(v => new ObservedVolume(v.Name, (v.Labels is { } vl && vl.TryGetValue(ComposeLabels.Volume, out var vk) ? vk : null)))],
-            Images = imageTasks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal),
+            Images = imageTasks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Result?.ID, StringComparer.Ordinal),
+            ImageTagTimes = imageTasks.Select(kv => (kv.Key, Tagged: kv.Value.Result?.Metadata?.LastTagTime)).Where(t => t.Tagged is { Year: > 1 })
+                .ToImmutableSortedDictionary(t => t.Key, t => new DateTimeOffset(DateTime.SpecifyKind(t.Tagged!.Value, DateTimeKind.Utc)), StringComparer.Ordinal),
             ExternalNetworks = externalNetworkTasks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal),
             ExternalVolumes = externalVolumeTasks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal),
         };
@@ -89,11 +91,14 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         };
     }
 
-    private async Task<string?> ImageIdAsync(string image, CancellationToken cancellationToken)
+    private async Task<string?> ImageIdAsync(string image, CancellationToken cancellationToken) =>
+        (await ImageInfoAsync(image, cancellationToken).ConfigureAwait(false))?.ID;
+
+    private async Task<ImageInspectResponse?> ImageInfoAsync(string image, CancellationToken cancellationToken)
     {
         try
         {
-            return (await Answered(_client.Images.InspectImageAsync(image, cancellationToken)).ConfigureAwait(false)).ID;
+            return await Answered(_client.Images.InspectImageAsync(image, cancellationToken)).ConfigureAwait(false);
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

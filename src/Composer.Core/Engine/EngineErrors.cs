@@ -4,7 +4,7 @@ namespace Composer.Core.Engine;
 public class EngineException(string message, Exception? inner = null) : Exception(message, inner);
 
 public sealed class ImageNotFoundException(string image, string detail, Exception? inner = null)
-    : EngineException($"image \"{image}\" is not present locally and could not be pulled: {detail}", inner)
+    : EngineException($"image \"{image}\" could not be pulled: {detail}", inner)
 {
     public string Image { get; } = image;
     public string Detail { get; } = detail;

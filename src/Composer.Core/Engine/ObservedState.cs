@@ -14,6 +14,8 @@ public sealed record ObservedState
     public ImmutableArray<ObservedVolume> Volumes { get; init; } = [];
     /// <summary>Image reference → local image id, or null where the image is not present.</summary>
     public ImmutableSortedDictionary<string, string?> Images { get; init; } = ImmutableSortedDictionary<string, string?>.Empty;
+    /// <summary>Image reference → when the engine last tagged it (its metadata's LastTagTime), for present images that have one.</summary>
+    public ImmutableSortedDictionary<string, DateTimeOffset> ImageTagTimes { get; init; } = ImmutableSortedDictionary<string, DateTimeOffset>.Empty;
     /// <summary>External networks and volumes the project names, with whether each exists.</summary>
     public ImmutableSortedDictionary<string, bool> ExternalNetworks { get; init; } = ImmutableSortedDictionary<string, bool>.Empty;
     public ImmutableSortedDictionary<string, bool> ExternalVolumes { get; init; } = ImmutableSortedDictionary<string, bool>.Empty;

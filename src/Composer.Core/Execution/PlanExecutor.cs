@@ -88,6 +88,11 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
                 _warnings.Enqueue($"optional dependency \"{op.Service}\": {e.Message}");
                 return;
             }
+            if (op is PullImage { Required: false } && e is EngineException && !cancellationToken.IsCancellationRequested)
+            {
+                _warnings.Enqueue($"service \"{op.Service}\": {e.Message}; the image can be built instead");
+                return;
+            }
             throw;
         }
         finally

@@ -107,6 +107,9 @@ public sealed class HostEngines : IContainerEngine, IDisposable
             Networks = Merge(s => s.Networks, n => n.Name, _networks, _placement.NetworkHosts),
             Volumes = Merge(s => s.Volumes, v => v.Name, _volumes, _placement.VolumeHosts),
             Images = images.ToImmutable(),
+            // The oldest copy decides whether pull_policy: every_… refreshes.
+            ImageTagTimes = states.Values.SelectMany(s => s.ImageTagTimes).GroupBy(kv => kv.Key)
+                .ToImmutableSortedDictionary(g => g.Key, g => g.Min(kv => kv.Value), StringComparer.Ordinal),
             ExternalNetworks = request.ExternalNetworks.Distinct().ToImmutableSortedDictionary(n => n, n => states.Values.All(s => s.ExternalNetworks.GetValueOrDefault(n)), StringComparer.Ordinal),
             ExternalVolumes = request.ExternalVolumes.Distinct().ToImmutableSortedDictionary(v => v, v => states.Values.All(s => s.ExternalVolumes.GetValueOrDefault(v)), StringComparer.Ordinal),
         };

@@ -17,10 +17,12 @@ public static class BuildPlanner
         foreach (var service in project.Services.Values.Where(s => s.Build is not null && selected.Contains(s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             var image = ImageOf(project, service);
-            if (onlyMissing && localImages.GetValueOrDefault(image) is not null) continue;
+            // pull_policy: build builds at every up, as Compose does (`up --no-build` still builds nothing).
+            var always = service.PullPolicy == "build";
+            if (onlyMissing && !always && localImages.GetValueOrDefault(image) is not null) continue;
             // Two services building one image build it once, as the first (by name) says.
             if (plan.Nodes.Any(n => n.Operation is BuildImage b && b.Image == image)) continue;
-            plan.Add(new BuildImage(image, service.Build!) { Service = service.Name, Cause = onlyMissing ? "image not present locally" : "build" });
+            plan.Add(new BuildImage(image, service.Build!) { Service = service.Name, Cause = !onlyMissing ? "build" : always ? "pull_policy: build" : "image not present locally" });
         }
         return plan.Build();
     }

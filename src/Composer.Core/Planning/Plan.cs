@@ -29,7 +29,13 @@ public sealed record CreateNetwork(NetworkSpec Spec) : Operation { public overri
 public sealed record RemoveNetwork(string Name) : Operation { public override string Id => $"rmnet:{Name}"; public override string Describe() => $"remove network {Name}"; }
 public sealed record CreateVolume(VolumeSpec Spec) : Operation { public override string Id => $"volume:{Spec.Name}"; public override string Describe() => $"create volume {Spec.Name}"; }
 public sealed record RemoveVolume(string Name) : Operation { public override string Id => $"rmvol:{Name}"; public override string Describe() => $"remove volume {Name}"; }
-public sealed record PullImage(string Image) : Operation { public override string Id => $"pull:{Image}"; public override string Describe() => $"pull image {Image}"; }
+public sealed record PullImage(string Image) : Operation
+{
+    /// <summary>False when the image can also be built: a failed pull is then a warning, as in Compose.</summary>
+    public bool Required { get; init; } = true;
+    public override string Id => $"pull:{Image}";
+    public override string Describe() => $"pull image {Image}";
+}
 public sealed record CreateContainer(ContainerSpec Spec) : Operation
 {
     public override string Id => $"create:{Spec.Name}";

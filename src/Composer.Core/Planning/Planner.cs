@@ -25,6 +25,8 @@ public sealed record UpOptions
     public ImmutableDictionary<string, string> Recreate { get; init; } = ImmutableDictionary<string, string>.Empty;
     /// <summary><c>-V/--renew-anon-volumes</c>: recreated containers get new anonymous volumes instead of their predecessors'.</summary>
     public bool RenewAnonVolumes { get; init; }
+    /// <summary>The time <c>pull_policy: every_…</c> compares image tag times with; null: the clock's.</summary>
+    public DateTimeOffset? Now { get; init; }
     /// <summary>
     /// Containers seen earlier that are gone now (watch mode: removed with <c>docker rm -f</c>), by name: their
     /// replacements mount the anonymous volumes they had.
@@ -63,7 +65,7 @@ public static class Planner
 
         var doomedNetworks = new Dictionary<string, PlanNode>(StringComparer.Ordinal); // duplicate network id → its removal
         PlanNetworksAndVolumes(project, observed, selected, plan, resourceOps, doomedNetworks);
-        var pullOps = PlanImages(project, observed, selected, plan);
+        var pullOps = PlanImages(project, observed, selected, plan, options.Now ?? DateTimeOffset.UtcNow);
 
         var byService = observed.Containers.Where(c => !c.OneOff).ToLookup(c => c.Service, StringComparer.Ordinal);
         var recreated = new HashSet<string>(StringComparer.Ordinal);
@@ -232,16 +234,36 @@ public static class Planner
         }
     }
 
-    private static Dictionary<string, PlanNode> PlanImages(Project project, ObservedState observed, ISet<string> selected, PlanBuilder plan)
+    private static Dictionary<string, PlanNode> PlanImages(Project project, ObservedState observed, ISet<string> selected, PlanBuilder plan, DateTimeOffset now)
     {
         var result = new Dictionary<string, PlanNode>(StringComparer.Ordinal);
-        foreach (var service in project.Services.Values.Where(s => selected.Contains(s.Name) && s.Image is not null))
+        foreach (var service in project.Services.Values.Where(s => selected.Contains(s.Name) && s.Image is not null).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             var image = service.Image!;
-            if (result.ContainsKey(image) || observed.Images.GetValueOrDefault(image) is not null || service.PullPolicy == "never") continue;
-            result[image] = plan.Add(new PullImage(image) { Cause = "image not present locally", Service = service.Name });
+            if (result.ContainsKey(image) || PullCause(service, observed, now) is not { } cause) continue;
+            // Compose ignores a failed pull of an image some service can build.
+            var buildable = project.Services.Values.Any(s => s.Build is not null && BuildPlanner.ImageOf(project, s) == image);
+            result[image] = plan.Add(new PullImage(image) { Cause = cause, Service = service.Name, Required = !buildable });
         }
         return result;
+    }
+
+    /// <summary>Why <c>up</c> pulls the service's image, or null when it does not: Compose's <c>mustPull</c>.</summary>
+    internal static string? PullCause(Service service, ObservedState observed, DateTimeOffset now)
+    {
+        if (!PullPolicy.TryParse(service.PullPolicy, out var policy, out var error))
+            throw new PlanningException($"service \"{service.Name}\": pull_policy \"{service.PullPolicy}\": {error}");
+        var present = observed.Images.GetValueOrDefault(service.Image!) is not null;
+        switch (policy.Kind)
+        {
+            case PullPolicyKind.Always: return "pull_policy: always";
+            case PullPolicyKind.Never or PullPolicyKind.Build: return null;
+            case PullPolicyKind.Refresh when present:
+                // An image with no tag time (never tagged here) counts as old, as Compose's zero LastTagTime does.
+                var tagged = observed.ImageTagTimes.TryGetValue(service.Image!, out var t) ? t : DateTimeOffset.MinValue;
+                return now - tagged > policy.RefreshAfter ? $"pull_policy: {service.PullPolicy}, the local image is older" : null;
+            default: return present ? null : "image not present locally";
+        }
     }
 
     /// <summary>A container starts only after what it depends on is started, healthy or completed, as its condition says.</summary>
