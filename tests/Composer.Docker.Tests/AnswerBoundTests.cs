@@ -15,6 +15,21 @@ public sealed class AnswerBoundTests : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
+    /// <summary>Other calls answered well within the bound, one after another for <paramref name="duration"/>: a busy engine, not a hung one.</summary>
+    private async Task KeepAnsweringOthersAsync(TimeSpan duration, Action afterEach)
+    {
+        var busyUntil = DateTime.UtcNow + duration;
+        while (DateTime.UtcNow < busyUntil)
+        {
+            var other = new TaskCompletionSource<int>();
+            var answered = _engine.Answered(other.Task);
+            await Task.Delay(Bound / 10);
+            other.SetResult(1);
+            (await answered).Should().Be(1);
+            afterEach();
+        }
+    }
+
     [Fact]
     public async Task A_call_to_a_silent_engine_is_reported_after_the_bound()
     {
@@ -28,17 +43,7 @@ public sealed class AnswerBoundTests : IDisposable
     {
         var slow = new TaskCompletionSource<int>();
         var pending = _engine.Answered(slow.Task);
-        // Other calls answered well within the bound, for three bounds: the engine is busy, not hung.
-        var busyUntil = DateTime.UtcNow + 3 * Bound;
-        while (DateTime.UtcNow < busyUntil)
-        {
-            var other = new TaskCompletionSource<int>();
-            var answered = _engine.Answered(other.Task);
-            await Task.Delay(Bound / 10);
-            other.SetResult(1);
-            (await answered).Should().Be(1);
-            pending.IsCompleted.Should().BeFalse("a call past its bound is waited for while the engine answers others");
-        }
+        await KeepAnsweringOthersAsync(3 * Bound, () => pending.IsCompleted.Should().BeFalse("a call past its bound is waited for while the engine answers others"));
         // Then silence: the slow call is reported.
         var act = () => pending;
         await act.Should().ThrowAsync<EngineException>().WithMessage("*did not answer within*");
@@ -49,15 +54,7 @@ public sealed class AnswerBoundTests : IDisposable
     {
         var slow = new TaskCompletionSource<int>();
         var pending = _engine.Answered(slow.Task);
-        var busyUntil = DateTime.UtcNow + 2 * Bound;
-        while (DateTime.UtcNow < busyUntil)
-        {
-            var other = new TaskCompletionSource<int>();
-            var answered = _engine.Answered(other.Task);
-            await Task.Delay(Bound / 10);
-            other.SetResult(1);
-            await answered;
-        }
+        await KeepAnsweringOthersAsync(2 * Bound, () => { });
         slow.SetResult(42);
         (await pending).Should().Be(42);
     }

@@ -105,33 +105,28 @@ public sealed class EngineLockTests : IDisposable
         Directory.EnumerateFileSystemEntries(target).Should().BeEmpty();
     }
 
-    [Fact]
-    public void A_directory_owned_by_another_user_is_refused()
-    {
-        var engine = FakeEngine();
-        var dir = EngineLockDirectory.For(engine).Path;
-        Directory.CreateDirectory(dir);
-        File.SetUnixFileMode(dir, (UnixFileMode)0x3F8);
-        Chown(dir, $"{AsAnotherUser.Uid}:{SocketGroup}");
-        var act = () => ProjectLock.TryAcquire(Name(), [engine]);
-        act.Should().Throw<StateDirectoryException>().WithMessage($"{dir} belongs to uid {AsAnotherUser.Uid}*");
-        Directory.EnumerateFileSystemEntries(dir).Should().BeEmpty();
-    }
-
-    [Theory]
-    [InlineData(0x1FF, SocketGroup, "777")] // open to everyone: anyone may have planted anything
-    [InlineData(0x3F8, 0u, "1770")]         // the right mode, but not the engine's group
-    public void A_directory_with_the_wrong_mode_or_group_is_refused(uint mode, uint group, string shownMode)
+    /// <summary>Plants a directory where the fake engine's goes, and expects it refused with <paramref name="message"/> and left empty.</summary>
+    private void PlantedDirectoryShouldBeRefused(uint mode, string owner, Func<string, string> message)
     {
         var engine = FakeEngine();
         var dir = EngineLockDirectory.For(engine).Path;
         Directory.CreateDirectory(dir);
         File.SetUnixFileMode(dir, (UnixFileMode)mode);
-        UnixFile.SetGroup(dir, group);
+        Chown(dir, owner);
         var act = () => ProjectLock.TryAcquire(Name(), [engine]);
-        act.Should().Throw<StateDirectoryException>().WithMessage($"{dir} has group {group} and mode {shownMode}, not the engine socket's group {SocketGroup} and mode 1770*");
+        act.Should().Throw<StateDirectoryException>().WithMessage(message(dir));
         Directory.EnumerateFileSystemEntries(dir).Should().BeEmpty();
     }
+
+    [Fact]
+    public void A_directory_owned_by_another_user_is_refused() =>
+        PlantedDirectoryShouldBeRefused(0x3F8, $"{AsAnotherUser.Uid}:{SocketGroup}", dir => $"{dir} belongs to uid {AsAnotherUser.Uid}*");
+
+    [Theory]
+    [InlineData(0x1FF, SocketGroup, "777")] // open to everyone: anyone may have planted anything
+    [InlineData(0x3F8, 0u, "1770")]         // the right mode, but not the engine's group
+    public void A_directory_with_the_wrong_mode_or_group_is_refused(uint mode, uint group, string shownMode) =>
+        PlantedDirectoryShouldBeRefused(mode, $"0:{group}", dir => $"{dir} has group {group} and mode {shownMode}, not the engine socket's group {SocketGroup} and mode 1770*");
 
     [Fact]
     public void A_lock_file_replaced_by_a_link_or_a_pipe_is_refused_and_nothing_is_written()
