@@ -17,7 +17,7 @@ internal static class CompositionRoot
         IContainerEngine engine = global.Placement is { } placement
             ? await ConnectHostsAsync(placement, cancellationToken).ConfigureAwait(false)
             : await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
-        return new ComposeActions(engine, output ?? Output(global, parse), Locks, global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
+        return new ComposeActions(engine, output ?? Output(global, parse), LocksFor(engine), global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
     }
 
     /// <summary>
@@ -67,20 +67,29 @@ internal static class CompositionRoot
         return engine;
     }
 
-    public static readonly IProjectLocks Locks = new FileProjectLocks();
+    /// <summary>The project locks of the engine composer uses by default (DOCKER_HOST or the local socket).</summary>
+    public static readonly IProjectLocks Locks = new FileProjectLocks([DockerEngine.DefaultEndpoint]);
+
+    /// <summary>The project locks of every engine <paramref name="engine"/> reaches (each host of a multi-host project).</summary>
+    public static IProjectLocks LocksFor(IContainerEngine engine) => engine switch
+    {
+        DockerEngine docker => new FileProjectLocks([docker.Endpoint]),
+        HostEngines hosts => new FileProjectLocks([.. hosts.Engines.Values.Select(e => (e as DockerEngine)?.Endpoint ?? DockerEngine.DefaultEndpoint)]),
+        _ => Locks,
+    };
 
     public static ConsoleOutput Output(GlobalOptions global, ParseResult parse) =>
         new(parse.GetValue(global.Progress) ?? "auto", parse.GetValue(global.Ansi) ?? "auto");
 
-    /// <summary>The project locks of <see cref="ProjectLock"/>: files the kernel unlocks when composer dies.</summary>
-    private sealed class FileProjectLocks : IProjectLocks
+    /// <summary>The project locks of <see cref="ProjectLock"/> on some engines: files the kernel unlocks when composer dies.</summary>
+    private sealed class FileProjectLocks(IReadOnlyList<Uri?> endpoints) : IProjectLocks
     {
         public async Task<IDisposable> AcquireAsync(string project, CancellationToken cancellationToken) =>
-            await ProjectLock.AcquireAsync(project, cancellationToken).ConfigureAwait(false);
+            await ProjectLock.AcquireAsync(project, endpoints, cancellationToken).ConfigureAwait(false);
 
-        public IDisposable? TryAcquire(string key) => ProjectLock.TryAcquire(key);
+        public IDisposable? TryAcquire(string key) => ProjectLock.TryAcquire(key, endpoints);
 
-        public string Where(string key) => ProjectLock.PathFor(key);
+        public string Where(string key) => string.Join(", ", ProjectLock.PathsFor(key, endpoints));
     }
 }
 

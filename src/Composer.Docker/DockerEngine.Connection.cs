@@ -27,12 +27,23 @@ public sealed partial class DockerEngine
     /// <summary>Where the engine is: DOCKER_HOST, the docker context, or the local socket (for messages).</summary>
     public Uri? Endpoint { get; }
 
+    /// <summary>
+    /// The engine <see cref="Connect()"/> reaches: DOCKER_HOST, else the local socket (for messages and the project
+    /// lock; the builder resolves the same way, a docker context other than the default aside).
+    /// </summary>
+    public static Uri? DefaultEndpoint
+    {
+        get
+        {
+            var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+            return Uri.TryCreate(string.IsNullOrEmpty(host) ? "unix:///var/run/docker.sock" : host, UriKind.Absolute, out var uri) ? uri : null;
+        }
+    }
+
     /// <summary>Connects as the docker CLI would: DOCKER_HOST, then the current context, then the local socket.</summary>
     public static DockerEngine Connect()
     {
-        // For messages only: the builder resolves the same way (a docker context other than the default aside).
-        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
-        var endpoint = Uri.TryCreate(string.IsNullOrEmpty(host) ? "unix:///var/run/docker.sock" : host, UriKind.Absolute, out var uri) ? uri : null;
+        var endpoint = DefaultEndpoint;
         // No per-request timeout (the library's default is 100 s), as in Compose: with every call of a 500-service
         // `up` sent at once the engine queues them, and creates legitimately answered after 100 s were cancelled.
         // Calls are bounded by Answered instead: by how long the engine has not answered anything, not by each call's age.
@@ -75,6 +86,9 @@ public sealed partial class DockerEngine
     private EngineException NoAnswer(TimeSpan waited) =>
         new($"the Docker engine at {Where} did not answer within {waited.TotalSeconds:0.#} s (set COMPOSER_ENGINE_TIMEOUT to wait longer)");
 
+    /// <summary>The answer timeout of this connection for <see cref="Answered{T}"/> (tests); null: <see cref="AnswerTimeout"/>.</summary>
+    internal TimeSpan? AnswerBound { get; init; }
+
     /// <summary>When the engine last answered any call (a result or an API error): a busy engine is not a hung one.</summary>
     private long _lastAnswer = Stopwatch.GetTimestamp();
 
@@ -86,10 +100,10 @@ public sealed partial class DockerEngine
     /// <see cref="AnswerTimeout"/>: a 500-service <c>up</c> queues creates in the engine for longer than any fixed bound.
     /// The abandoned request ends with the process, or with the connection.
     /// </summary>
-    private async Task<T> Answered<T>(Task<T> call, TimeSpan? beyondAnswer = null)
+    internal async Task<T> Answered<T>(Task<T> call, TimeSpan? beyondAnswer = null)
     {
         if (call.IsCompleted || beyondAnswer == Timeout.InfiniteTimeSpan) return await Noted(call).ConfigureAwait(false);
-        var answer = AnswerTimeout;
+        var answer = AnswerBound ?? AnswerTimeout;
         var bound = answer + (beyondAnswer ?? TimeSpan.Zero);
         var started = Stopwatch.GetTimestamp();
         var noted = Noted(call);

@@ -7,6 +7,10 @@ namespace Composer.Core.IO;
 public readonly record struct UnixFileStatus(UnixFileKind Kind, uint Mode, uint Owner, long Size)
 {
     public uint Permissions => Mode & 0xFFF;
+    /// <summary>The owning group, and which file this is (device and inode: a file's identity whatever its path).</summary>
+    public uint Group { get; init; }
+    public ulong Device { get; init; }
+    public ulong Inode { get; init; }
 }
 
 public enum UnixFileKind { Regular, Directory, Symlink, CharacterDevice, BlockDevice, Fifo, Socket, Other }
@@ -26,7 +30,7 @@ public static class UnixFile
 
     private const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100;
     private static readonly int O_NOFOLLOW = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
-    private const int O_CLOEXEC = 0x80000;
+    private const int O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800;
     private const int LOCK_EX = 2, LOCK_NB = 4;
 
     [DllImport("libc", SetLastError = true, EntryPoint = "lstat")] private static extern int SysLstat(byte[] path, byte[] buffer);
@@ -35,6 +39,8 @@ public static class UnixFile
     [DllImport("libc", SetLastError = true, EntryPoint = "open")] private static extern int SysOpen(byte[] path, int flags, uint mode);
     [DllImport("libc", SetLastError = true, EntryPoint = "mkdir")] private static extern int SysMkdir(byte[] path, uint mode);
     [DllImport("libc", SetLastError = true, EntryPoint = "flock")] private static extern int SysFlock(int fd, int operation);
+    [DllImport("libc", SetLastError = true, EntryPoint = "chown")] private static extern int SysChown(byte[] path, uint owner, uint group);
+    [DllImport("libc", SetLastError = true, EntryPoint = "fchmod")] private static extern int SysFchmod(int fd, uint mode);
     [DllImport("libc", EntryPoint = "geteuid")] private static extern uint SysGeteuid();
 
     public static uint EffectiveUserId() => SysGeteuid();
@@ -83,6 +89,34 @@ public static class UnixFile
     public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenReadNoFollow(string path)
         => Open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0);
 
+    /// <summary>
+    /// Opens only to hold a lock: read-only (nothing can be written or truncated through it), never through a link,
+    /// without blocking (a named pipe planted there does not hang the open).
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForLock(string path)
+        => Open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+
+    /// <summary>Creates a new file to lock (read-only handle); null if anything, a link included, is already there.</summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle? TryCreateForLock(string path, uint mode)
+    {
+        var fd = SysOpen(Native(path), O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
+        if (fd >= 0) return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == EEXIST ? null : throw Error(errno, "open", path);
+    }
+
+    /// <summary>Sets the permission bits of an open file (whatever the umask made of them).</summary>
+    public static void SetMode(SafeHandle handle, uint mode)
+    {
+        if (SysFchmod((int)handle.DangerousGetHandle(), mode) != 0) throw new IOException($"fchmod: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Gives <paramref name="path"/> to <paramref name="group"/> (the owner unchanged).</summary>
+    public static void SetGroup(string path, uint group)
+    {
+        if (SysChown(Native(path), uint.MaxValue, group) != 0) throw Error(Marshal.GetLastPInvokeError(), "chown", path);
+    }
+
     private static Microsoft.Win32.SafeHandles.SafeFileHandle Open(string path, int flags, uint mode)
     {
         var fd = SysOpen(Native(path), flags, mode);
@@ -118,9 +152,9 @@ public static class UnixFile
     private static UnixFileStatus Decode(byte[] b)
     {
         // struct stat: x86_64 has st_nlink (8 bytes) before st_mode; the generic layout (arm64) has st_mode first.
-        uint mode, uid;
-        if (RuntimeInformation.ProcessArchitecture == Architecture.Arm64) { mode = BitConverter.ToUInt32(b, 16); uid = BitConverter.ToUInt32(b, 24); }
-        else { mode = BitConverter.ToUInt32(b, 24); uid = BitConverter.ToUInt32(b, 28); }
+        uint mode, uid, gid;
+        if (RuntimeInformation.ProcessArchitecture == Architecture.Arm64) { mode = BitConverter.ToUInt32(b, 16); uid = BitConverter.ToUInt32(b, 24); gid = BitConverter.ToUInt32(b, 28); }
+        else { mode = BitConverter.ToUInt32(b, 24); uid = BitConverter.ToUInt32(b, 28); gid = BitConverter.ToUInt32(b, 32); }
         var size = BitConverter.ToInt64(b, 48);
         var kind = (mode & 0xF000) switch
         {
@@ -133,7 +167,7 @@ public static class UnixFile
             0xC000 => UnixFileKind.Socket,
             _ => UnixFileKind.Other,
         };
-        return new UnixFileStatus(kind, mode, uid, size);
+        return new UnixFileStatus(kind, mode, uid, size) { Group = gid, Device = BitConverter.ToUInt64(b, 0), Inode = BitConverter.ToUInt64(b, 8) };
     }
 
     public static string Describe(UnixFileKind kind) => kind switch

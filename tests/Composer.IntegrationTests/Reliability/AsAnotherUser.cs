@@ -8,14 +8,14 @@ internal static class AsAnotherUser
 {
     public const int Uid = 65534;
 
-    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? env = null, uint? gid = null)
     {
         var composer = ComposerBinary.StartInfo(workingDirectory, args);
         var psi = new ProcessStartInfo("setpriv")
         {
             WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var a in (string[])[$"--reuid={Uid}", $"--regid={Uid}", "--clear-groups", composer.FileName, .. composer.ArgumentList]) psi.ArgumentList.Add(a);
+        foreach (var a in (string[])[$"--reuid={Uid}", $"--regid={gid ?? Uid}", "--clear-groups", composer.FileName, .. composer.ArgumentList]) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = "/tmp";
         psi.Environment["DOTNET_CLI_HOME"] = "/tmp";
         psi.Environment["XDG_CACHE_HOME"] = "/tmp/composer-it-nobody-cache";

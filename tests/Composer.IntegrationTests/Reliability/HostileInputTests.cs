@@ -98,7 +98,7 @@ public class HostileInputTests
         var dir = NewDirectory();
         var name = "it-lockdir-" + Guid.NewGuid().ToString("n")[..8];
         await File.WriteAllTextAsync(Path.Combine(dir, "compose.yaml"), "services:\n  a:\n    image: composer-busybox:1\n");
-        Composer.Cli.StateDirectory.Ensure();
+        Composer.Cli.EngineLockDirectory.Ensure(Composer.Docker.DockerEngine.DefaultEndpoint);
         var lockPath = Composer.Cli.ProjectLock.PathFor(name);
         Directory.CreateDirectory(lockPath);
         try

@@ -5,8 +5,9 @@ using Composer.IntegrationTests.Support;
 namespace Composer.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 12, case 6 (and the lock half of case 2): the lock and watch state live in a private directory that is the
-/// same whatever the environment, and nothing planted in a shared directory is followed, truncated or trusted.
+/// Issue 12, case 6: watch state (and the locks of an engine without a socket file) live in a private directory that
+/// is the same whatever the environment, and nothing planted in a shared directory is followed, truncated or trusted.
+/// The per-engine lock directory: <see cref="EngineLockTests"/>.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class StateDirectoryTests
@@ -64,60 +65,5 @@ public class StateDirectoryTests
         File.ReadAllText(victim).Should().Be("precious");
         File.ReadAllText(state).Should().Be("{}");
         new FileInfo(state).LinkTarget.Should().BeNull();
-    }
-
-    [Fact]
-    public void A_lock_file_replaced_by_a_link_is_refused()
-    {
-        var name = "it-locklink-" + Guid.NewGuid().ToString("n")[..8];
-        StateDirectory.Ensure();
-        var victim = Path.Combine(Scratch(), "victim");
-        File.WriteAllText(victim, "precious");
-        File.CreateSymbolicLink(ProjectLock.PathFor(name), victim);
-        try
-        {
-            var act = () => ProjectLock.TryAcquire(name);
-            act.Should().Throw<IOException>().WithMessage("*symbolic link*");
-            File.ReadAllText(victim).Should().Be("precious");
-        }
-        finally { File.Delete(ProjectLock.PathFor(name)); }
-    }
-
-    [Fact]
-    public async Task The_lock_serialises_composers_whatever_XDG_RUNTIME_DIR_says()
-    {
-        var name = "it-xdg-" + Guid.NewGuid().ToString("n")[..8];
-        var dir = Scratch();
-        var held = ProjectLock.TryAcquire(name);
-        held.Should().NotBeNull();
-        var psi = ComposerBinary.StartInfo(dir, ["-p", name, "down"]);
-        psi.RedirectStandardInput = true;
-        psi.Environment["XDG_RUNTIME_DIR"] = dir;
-        psi.Environment["TMPDIR"] = dir;
-        using var process = Process.Start(psi)!;
-        var waiting = new TaskCompletionSource();
-        var stderr = new System.Text.StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (stderr) stderr.AppendLine(e.Data);
-            if (e.Data.Contains("Waiting for another composer")) waiting.TrySetResult();
-        };
-        process.BeginErrorReadLine();
-        _ = process.StandardOutput.ReadToEndAsync();
-        process.StandardInput.Close();
-        try
-        {
-            await waiting.Task.WaitAsync(Eventually.DefaultDeadline);
-            held!.Dispose();
-            await process.WaitForExitAsync(new CancellationTokenSource(Eventually.DefaultDeadline).Token);
-            process.ExitCode.Should().Be(0, stderr.ToString());
-        }
-        finally
-        {
-            held!.Dispose();
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            File.Delete(ProjectLock.PathFor(name));
-        }
     }
 }
