@@ -33,4 +33,28 @@ public static class AmbassadorRoutes
         var address = project.Host(host)?.Address ?? throw new InvalidOperationException($"host \"{host}\" has no address (x-composer.hosts.{host}.address)");
         return $"{address}:{CrossHostReferences.PortsOf(provider).First().ToString(CultureInfo.InvariantCulture)}";
     }
+
+    /// <summary>
+    /// An import ambassador without its route (<c>AMBASSADOR_TARGET</c> and the why label, which name the provider's
+    /// host): what its config hash is taken over, so a route changed live (move, failover) is no reason to recreate it.
+    /// </summary>
+    public static Service WithoutRoute(Service service) =>
+        service.Labels.GetValueOrDefault(HostLabels.Ambassador) == "import"
+            ? service with { Environment = service.Environment.Remove("AMBASSADOR_TARGET"), Labels = service.Labels.Remove(HostLabels.AmbassadorWhy) }
+            : service;
+
+    /// <summary>
+    /// After <c>up</c>: every running import ambassador is pointed at its route in <paramref name="expanded"/> (an import
+    /// kept across a move or an address change still has its old target in its environment).
+    /// </summary>
+    public static async Task SyncAsync(Project expanded, HostEngines hosts, CancellationToken cancellationToken)
+    {
+        var observed = await hosts.ObserveAsync(new ObserveRequest(expanded.Name) { IncludeOneOff = false }, cancellationToken).ConfigureAwait(false);
+        foreach (var container in observed.Containers.Where(c => c.IsRunning && c.Labels.GetValueOrDefault(HostLabels.Ambassador) == "import"))
+        {
+            if (!expanded.Services.TryGetValue(container.Service, out var import) || import.Environment.GetValueOrDefault("AMBASSADOR_TARGET") is not { } route) continue;
+            if (hosts.Engines.GetValueOrDefault(container.Labels.GetValueOrDefault(HostLabels.Host) ?? "") is IEngineTransfer engine)
+                await PointAsync(engine, container.Name, route, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
