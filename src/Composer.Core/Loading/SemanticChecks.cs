@@ -67,6 +67,10 @@ internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, Di
                         diagnostics.Error($"ref.{kind}s", $"{prefix} uses external {kind} {r.Source}, which only Swarm can provide; use 'file' or 'environment'", At($"{kind}s", r.Source));
                 }
 
+            // compose-go refuses a platform the image is not built for when the build names its platforms.
+            if (service.Runtime.Platform is { } platform && service.Build is { Platforms.IsEmpty: false } build && !build.Platforms.Contains(platform))
+                diagnostics.Error("build.platforms", $"{prefix}: service.build.platforms MUST include service.platform \"{platform}\"", At("platform"));
+
             if (service.ContainerName is { } name)
             {
                 if (containerNames.TryGetValue(name, out var other))
