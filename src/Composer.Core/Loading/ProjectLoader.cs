@@ -104,13 +104,14 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText);
         var normalizing = new DiagnosticBag();
         var project = new Normalizer(context, normalizing).Normalize(root, name);
-        ReportForSelection(normalizing, project, options, diagnostics);
+        var acting = ActedOn(project, options);
+        ReportForSelection(normalizing, acting, diagnostics);
         if (diagnostics.HasErrors) return null;
         project = ExtensionFields.Attach(project, root);
 
         // Profiles first, then the consistency checks, as Compose: a disabled service neither clashes nor is checked.
         project = Profiles.Apply(project, options, variables, root["services"] as YMapping, diagnostics);
-        new SemanticChecks(project, root["services"] as YMapping, diagnostics).Run();
+        new SemanticChecks(project, root["services"] as YMapping, diagnostics, acting).Run();
         if (diagnostics.HasErrors) return null;
         project = HostsLoader.Apply(project, root, diagnostics);
         if (diagnostics.HasErrors) return null;
@@ -144,20 +145,23 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
     }
 
     /// <summary>
-    /// The normalizer's findings, but for a missing env_file of a service the command does not act on: Compose
-    /// resolves env files only for the services named on the command line and what they depend on (all when none is).
+    /// The services a command acts on: those named on the command line and what they depend on; null (all) when none
+    /// is named. Compose resolves env files and checks container_name unicity only for these.
     /// </summary>
-    private static void ReportForSelection(DiagnosticBag found, Project project, ProjectOptions options, DiagnosticBag diagnostics)
+    private static HashSet<string>? ActedOn(Project project, ProjectOptions options)
     {
-        HashSet<string>? needed = null;
-        if (!options.SelectedServices.IsEmpty)
-        {
-            needed = [];
-            var pending = new Stack<string>(options.SelectedServices);
-            while (pending.TryPop(out var service))
-                if (needed.Add(service) && project.Services.TryGetValue(service, out var s))
-                    foreach (var dependency in s.DependsOn.Keys) pending.Push(dependency);
-        }
+        if (options.SelectedServices.IsEmpty) return null;
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(options.SelectedServices);
+        while (pending.TryPop(out var service))
+            if (needed.Add(service) && project.Services.TryGetValue(service, out var s))
+                foreach (var dependency in s.DependsOn.Keys) pending.Push(dependency);
+        return needed;
+    }
+
+    /// <summary>The normalizer's findings, but for a missing env_file of a service the command does not act on.</summary>
+    private static void ReportForSelection(DiagnosticBag found, HashSet<string>? needed, DiagnosticBag diagnostics)
+    {
         foreach (var d in found.Items)
         {
             if (needed is not null && d.Code == "service.env-file" && d.Message.StartsWith("services.", StringComparison.Ordinal) &&

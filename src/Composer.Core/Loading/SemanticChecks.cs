@@ -6,10 +6,11 @@ namespace Composer.Core.Loading;
 
 /// <summary>
 /// Cross-references a schema cannot check, made as compose-go's consistency check on the services left enabled by
-/// the profiles: every name a service uses must exist; container names are unique. A host port published twice is
-/// not checked here: Compose lets the engine refuse it at <c>up</c>.
+/// the profiles: every name a service uses must exist; container names are unique among the services the command
+/// acts on (<paramref name="actedOn"/>, all when null: Compose runs each of two services sharing a name alone). A host
+/// port published twice is not checked here: Compose lets the engine refuse it at <c>up</c>.
 /// </summary>
-internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, DiagnosticBag diagnostics)
+internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, DiagnosticBag diagnostics, IReadOnlySet<string>? actedOn = null)
 {
     private bool Known(string service) => project.Services.ContainsKey(service) || project.DisabledServices.ContainsKey(service);
 
@@ -67,11 +68,16 @@ internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, Di
                         diagnostics.Error($"ref.{kind}s", $"{prefix} uses external {kind} {r.Source}, which only Swarm can provide; use 'file' or 'environment'", At($"{kind}s", r.Source));
                 }
 
+            // compose-go refuses a platform the image is not built for when the build names its platforms.
+            if (service.Runtime.Platform is { } platform && service.Build is { Platforms.IsEmpty: false } build && !build.Platforms.Contains(platform))
+                diagnostics.Error("build.platforms", $"{prefix}: service.build.platforms MUST include service.platform \"{platform}\"", At("platform"));
+
             if (service.ContainerName is { } name)
             {
-                if (containerNames.TryGetValue(name, out var other))
-                    diagnostics.Error("container_name.duplicate", $"{prefix} uses container_name \"{name}\", already used by service \"{other}\"", At("container_name"));
-                else containerNames[name] = service.Name;
+                var checkedHere = actedOn is null || actedOn.Contains(service.Name);
+                if (checkedHere && containerNames.TryGetValue(name, out var other))
+                    diagnostics.Error("container_name.duplicate", $"{prefix}: container name \"{name}\" is already in use by service \"{other}\"", At("container_name"));
+                else if (checkedHere) containerNames[name] = service.Name;
                 if (service.Scale > 1)
                     diagnostics.Error("container_name.scale", $"{prefix}: container_name \"{name}\" cannot be used with more than one replica", At("container_name"));
             }
