@@ -36,6 +36,8 @@ public sealed class HostEngines : IContainerEngine, IDisposable
 
     public IReadOnlyDictionary<string, IContainerEngine> Engines => _engines;
     public Placement Placement => _placement;
+    /// <summary>Where images no host has are copied from.</summary>
+    public IEngineTransfer? ImageSource => _imageSource;
 
     public void Dispose()
     {

@@ -48,6 +48,8 @@ public sealed record SupervisorOptions
     public TimeSpan ReconnectCap { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Held around every observe-plan-execute, so a repair never races another command changing the project.</summary>
     public Func<CancellationToken, Task<IDisposable>>? ChangeGate { get; init; }
+    /// <summary>Runs after each resync has made the project whole (watch across hosts re-points import ambassadors here).</summary>
+    public Func<CancellationToken, Task>? AfterResync { get; init; }
 }
 
 /// <summary>
@@ -150,6 +152,7 @@ public sealed class Supervisor
             observed = await ObserveAsync(ct).ConfigureAwait(false);
         }
         foreach (var c in observed.Containers.Where(c => c.IsRunning)) Backoff(c.Service).MarkRunning(_time.GetUtcNow());
+        if (_options.AfterResync is { } after) await after(ct).ConfigureAwait(false);
         _output.Info($"watching {_project.Name}: {observed.Containers.Count(c => c.IsRunning)} container(s) running");
     }
 

@@ -1,3 +1,4 @@
+using Composer.Core.Hosts;
 using Composer.Core.Model;
 using Composer.Core.Supervision;
 
@@ -34,8 +35,12 @@ public sealed partial class ComposeActions
             Parallelism = parallelism,
             ChangeGate = token => locks.AcquireAsync(project.Name, token),
         };
+        // A project across hosts: each engine probed, its services failed over or left alone while it is gone.
+        var supervising = engine is HostEngines hosts
+            ? new HostWatch(project, hosts.Engines, watch, options, time: _time, imageSource: hosts.ImageSource).RunAsync(cancellationToken)
+            : new Supervisor(project, engine, engine, watch, options, _time).RunAsync(cancellationToken);
         await Task.WhenAll(
-            new Supervisor(project, engine, engine, watch, options, _time).RunAsync(cancellationToken),
+            supervising,
             develop?.RunAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
         return true;
     }
