@@ -60,7 +60,7 @@ public sealed partial class Normalizer
             MemLimit = Bytes(m["mem_limit"], $"{at}.mem_limit"),
             Extensions = Extensions(m),
             Runtime = Runtime(m, at),
-            Deploy = SwarmDeploy(m["deploy"] as YMapping, $"{at}.deploy"),
+            Deploy = Deploy(m["deploy"] as YMapping, at),
         };
         if (service.Image is null && service.Build is null && service.Runtime.Provider is null)
             diagnostics.Error("service.no-image", $"service \"{name}\" has neither an image nor a build context specified", m.Start);
