@@ -46,7 +46,7 @@ public sealed partial class ComposeActions
                     observed = await engine.ObserveAsync(Observation.For(project), cancellationToken).ConfigureAwait(false);
                 }
             }
-            return await ExecuteAsync(Planner.PlanUp(project, observed, options), cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(Planner.PlanUp(project, observed, options), cancellationToken, project: project).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (!done) return UpOutcome.Failed;
         if (request.Wait && !options.NoStart && !await WaitAsync(request, cancellationToken).ConfigureAwait(false)) return UpOutcome.Failed;
