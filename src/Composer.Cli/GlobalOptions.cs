@@ -50,9 +50,9 @@ public sealed class GlobalOptions
     /// cross-host ambassadors inserted (unless <paramref name="place"/> is false, for <c>config</c>), and
     /// <see cref="Placement"/> says which engine owns what.
     /// </summary>
-    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true)
+    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true, bool envFiles = true)
     {
-        var result = new ProjectLoader(validated: DiskValidationCache.ForUser()).Load(ProjectOptions(parse, services) with { Interpolate = interpolate });
+        var result = new ProjectLoader(validated: DiskValidationCache.ForUser()).Load(ProjectOptions(parse, services) with { Interpolate = interpolate, DiscardEnvFiles = !envFiles });
         // A file that fails to load has all its diagnostics, warnings included, printed once by the command's guard.
         if (result.Success) Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
         var project = result.GetProjectOrThrow();
@@ -118,7 +118,8 @@ public sealed class GlobalOptions
                 return (normalized, null);
             }
         }
-        var project = LoadProject(parse);
+        // These commands act on existing containers: env_files are not read, as Compose's projectOrName discards them.
+        var project = LoadProject(parse, envFiles: false);
         return (project.Name, project);
     }
 

@@ -11,10 +11,10 @@ namespace Composer.Docker;
 /// </summary>
 internal static class RuntimeHostConfig
 {
-    public static HostConfig WithRuntime(this HostConfig host, ServiceRuntime r)
+    public static HostConfig WithRuntime(this HostConfig host, ServiceRuntime r, Deploy? deploy)
     {
         if (r.Logging is { } log) host.LogConfig = new LogConfig { Type = log.Driver ?? "", Config = log.Options.ToDictionary(kv => kv.Key, kv => kv.Value) };
-        if (r.EffectiveCpus is { } cpus) host.NanoCPUs = (long)Math.Round(cpus * 1e9);
+        if (DeployOnOneEngine.Cpus(deploy, r) is { } cpus) host.NanoCPUs = (long)Math.Round(cpus * 1e9);
         host.CPUCount = r.CpuCount ?? 0;
         host.CPUPercent = r.CpuPercent is { } percent ? (long)percent : 0;
         host.CPUShares = r.CpuShares ?? 0;
@@ -23,10 +23,10 @@ internal static class RuntimeHostConfig
         host.CPURealtimePeriod = r.CpuRtPeriod ?? 0;
         host.CPURealtimeRuntime = r.CpuRtRuntime ?? 0;
         host.CpusetCpus = r.Cpuset;
-        host.MemoryReservation = r.EffectiveMemReservation ?? 0;
+        host.MemoryReservation = DeployOnOneEngine.MemReservation(deploy, r) ?? 0;
         host.MemorySwappiness = r.MemSwappiness;
         host.MemorySwap = r.MemswapLimit ?? 0;
-        host.PidsLimit = r.EffectivePidsLimit;
+        host.PidsLimit = DeployOnOneEngine.PidsLimit(deploy, r);
         if (r.OomKillDisable) host.OomKillDisable = true;
         host.OomScoreAdj = r.OomScoreAdj ?? 0;
         if (r.Blkio is { } b)
@@ -47,7 +47,7 @@ internal static class RuntimeHostConfig
         }
         host.Devices = r.Devices.IsEmpty ? null : [.. r.Devices.Select(d => new global::Docker.DotNet.Models.DeviceMapping { PathOnHost = d.Source, PathInContainer = d.Target, CgroupPermissions = d.Permissions })];
         host.DeviceCgroupRules = r.DeviceCgroupRules.IsEmpty ? null : [.. r.DeviceCgroupRules];
-        var requests = r.DeviceRequests.Select(Request).ToList();
+        var requests = DeployOnOneEngine.DeviceRequests(deploy, r).Select(Request).ToList();
         host.DeviceRequests = requests.Count == 0 ? null : requests;
         host.Sysctls = r.Sysctls.IsEmpty ? null : r.Sysctls.ToDictionary(kv => kv.Key, kv => kv.Value);
         host.PidMode = r.Pid;

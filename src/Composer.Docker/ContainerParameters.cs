@@ -65,7 +65,7 @@ internal static class ContainerParameters
                 Tmpfs = spec.Tmpfs.IsEmpty ? null : spec.Tmpfs.ToDictionary(kv => kv.Key, kv => kv.Value),
                 ShmSize = spec.ShmSize ?? 0,
                 Memory = spec.MemLimit ?? 0,
-            }.WithRuntime(spec.Runtime),
+            }.WithRuntime(spec.Runtime, spec.Deploy),
             NetworkingConfig = spec.PrimaryNetwork is { } primary
                 ? new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [primary.NetworkName] = Endpoint(primary, spec.Links, spec.Runtime.MacAddress) } }
                 : null,

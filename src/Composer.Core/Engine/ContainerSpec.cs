@@ -54,6 +54,8 @@ public sealed record ContainerSpec
     public long? MemLimit { get; init; }
     /// <summary>Resources, namespaces, security, logging, devices, hooks (<see cref="ServiceRuntime"/>), mapped by the adapter.</summary>
     public ServiceRuntime Runtime { get; init; } = ServiceRuntime.Empty;
+    /// <summary>The service's <c>deploy</c>: its resources win over <see cref="Runtime"/>'s (<see cref="DeployOnOneEngine"/>).</summary>
+    public Deploy? Deploy { get; init; }
     /// <summary>Files written into the container after create and before start (secrets and configs without a host file).</summary>
     public ImmutableArray<InjectedFile> Files { get; init; } = [];
     /// <summary>

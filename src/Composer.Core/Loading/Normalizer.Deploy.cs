@@ -5,15 +5,23 @@ using Composer.Core.Model;
 
 namespace Composer.Core.Loading;
 
-/// <summary>The <c>deploy</c> section (all but <c>replicas</c>, which <see cref="Scale"/> reads): what a Swarm schedules by.</summary>
+/// <summary>The <c>deploy</c> section (all but <c>replicas</c>, which <see cref="Scale"/> reads).</summary>
 public sealed partial class Normalizer
 {
-    private Deploy? SwarmDeploy(YMapping? m, string at)
+    /// <summary>
+    /// The one reading of <c>deploy</c> (the Swarm path and the single-engine path read the same model). Null when it
+    /// holds nothing but <c>replicas</c>, the common case on one engine.
+    /// </summary>
+    private Deploy? Deploy(YMapping? m, string at)
     {
         if (m is null) return null;
         at += ".deploy";
         var placement = m["placement"] as YMapping;
         var resources = m["resources"] as YMapping;
+        var restart = m["restart_policy"] as YMapping;
+        var condition = Str(restart?["condition"]);
+        if (condition is not null and not ("none" or "no" or "on-failure" or "any" or "always" or "unless-stopped"))
+            diagnostics.Error("service.deploy", $"{at}.restart_policy.condition: '{condition}' must be 'none', 'on-failure' or 'any'", restart!["condition"]!.Start);
         var deploy = new Deploy
         {
             Mode = Str(m["mode"]),
@@ -24,30 +32,23 @@ public sealed partial class Normalizer
             MaxReplicasPerNode = Int(placement?["max_replicas_per_node"], $"{at}.placement.max_replicas_per_node"),
             Limits = Resources(resources?["limits"] as YMapping, $"{at}.resources.limits"),
             Reservations = Resources(resources?["reservations"] as YMapping, $"{at}.resources.reservations"),
-            RestartPolicy = m["restart_policy"] is YMapping r
-                ? new StackRestartPolicy(Str(r["condition"]), Duration(r["delay"], $"{at}.restart_policy.delay"),
-                    Int(r["max_attempts"], $"{at}.restart_policy.max_attempts"), Duration(r["window"], $"{at}.restart_policy.window"))
-                : null,
+            RestartPolicy = restart is null ? null
+                : new DeployRestartPolicy(condition, Duration(restart["delay"], $"{at}.restart_policy.delay"),
+                    Whole(restart["max_attempts"], $"{at}.restart_policy.max_attempts"), Duration(restart["window"], $"{at}.restart_policy.window")),
             UpdateConfig = UpdateConfig(m["update_config"] as YMapping, $"{at}.update_config"),
             RollbackConfig = UpdateConfig(m["rollback_config"] as YMapping, $"{at}.rollback_config"),
+            Extensions = m.Entries.Where(e => e.Key.Value.StartsWith("x-", StringComparison.Ordinal))
+                .ToImmutableSortedDictionary(e => e.Key.Value, e => Raw(e.Value), StringComparer.Ordinal),
         };
-        // A deploy section with only replicas (the common case on one engine) leaves no trace in the model.
-        var empty = deploy is { Mode: null, EndpointMode: null, Labels.Count: 0, Constraints.Length: 0, SpreadPreferences.Length: 0, MaxReplicasPerNode: null,
-            Limits: null, Reservations: null, RestartPolicy: null, UpdateConfig: null, RollbackConfig: null };
-        return empty ? null : deploy;
+        return deploy.IsEmpty && deploy.Extensions.IsEmpty ? null : deploy;
     }
 
-    private DeployResources? Resources(YMapping? m, string at)
-    {
-        if (m is null) return null;
-        long? nanoCpus = null;
-        if (Str(m["cpus"]) is { } cpus)
+    private DeployResources? Resources(YMapping? m, string at) => m is null ? null
+        : new DeployResources(Number(m["cpus"], $"{at}.cpus") is { } cpus ? (long)Math.Round(cpus * 1e9) : null, Bytes(m["memory"], $"{at}.memory"), Whole(m["pids"], $"{at}.pids"))
         {
-            if (double.TryParse(cpus, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c >= 0) nanoCpus = (long)Math.Round(c * 1e9);
-            else diagnostics.Error("deploy.cpus", $"{at}.cpus: '{cpus}' is not a number of CPUs (like 0.5)", m["cpus"]!.Start);
-        }
-        return new DeployResources(nanoCpus, Bytes(m["memory"], $"{at}.memory"), Int(m["pids"], $"{at}.pids"));
-    }
+            // Empty is the shared empty array, so resources without devices compare equal.
+            Devices = m["devices"] is YSequence { Items.Count: > 0 } devices ? [.. devices.Items.OfType<YMapping>().Select(d => DeviceRequest(d, $"{at}.devices"))] : [],
+        };
 
     private DeployUpdateConfig? UpdateConfig(YMapping? m, string at)
     {

@@ -65,7 +65,6 @@ public sealed partial class Normalizer
             PullRefreshAfter = Str(m["pull_refresh_after"]),
             UseApiSocket = Bool(m["use_api_socket"]),
             CredentialSpec = m["credential_spec"] is YMapping cred ? Dict(cred) : ImmutableSortedDictionary<string, string>.Empty,
-            Deploy = Deploy(m["deploy"] as YMapping, $"{at}.deploy"),
             Develop = Raw(m["develop"]),
             DevelopWatch = DevelopWatch(m["develop"], $"{at}.develop"),
             Provider = m["provider"] is YMapping p ? new ServiceProvider(Str(p["type"]) ?? "", ProviderOptions(p["options"] as YMapping)) : null,
@@ -164,35 +163,6 @@ public sealed partial class Normalizer
     }
 
     private ImmutableArray<ServiceHook> Hooks(YSequence? seq, string at) => [.. (seq?.Items ?? []).OfType<YMapping>().Select(h => Hook(h, at))];
-
-    private DeployOptions? Deploy(YMapping? m, string at)
-    {
-        if (m is null) return null;
-        var resources = m["resources"] as YMapping;
-        ResourceSet? Resources(string key) => resources?[key] is YMapping r
-            ? new ResourceSet
-            {
-                Cpus = Number(r["cpus"], $"{at}.resources.{key}.cpus"),
-                Memory = Bytes(r["memory"], $"{at}.resources.{key}.memory"),
-                Pids = Whole(r["pids"], $"{at}.resources.{key}.pids"),
-                Devices = [.. (r["devices"] as YSequence)?.Items.OfType<YMapping>().Select(d => DeviceRequest(d, $"{at}.resources.{key}.devices")) ?? []],
-            }
-            : null;
-        var restart = m["restart_policy"] as YMapping;
-        var condition = Str(restart?["condition"]);
-        if (condition is not null and not ("none" or "no" or "on-failure" or "any" or "always" or "unless-stopped"))
-            diagnostics.Error("service.deploy", $"{at}.restart_policy.condition: '{condition}' must be 'none', 'on-failure' or 'any'", restart!["condition"]!.Start);
-        return new DeployOptions
-        {
-            Limits = Resources("limits"),
-            Reservations = Resources("reservations"),
-            RestartPolicy = restart is null ? null : new DeployRestartPolicy(condition, Whole(restart["max_attempts"], $"{at}.restart_policy.max_attempts"),
-                Duration(restart["delay"], $"{at}.restart_policy.delay"), Duration(restart["window"], $"{at}.restart_policy.window")),
-            Labels = Dict(m["labels"]),
-            SwarmOnly = m.Entries.Where(e => e.Key.Value is not ("resources" or "restart_policy" or "labels" or "replicas"))
-                .ToImmutableSortedDictionary(e => e.Key.Value, e => Raw(e.Value), StringComparer.Ordinal),
-        };
-    }
 
     private static ImmutableSortedDictionary<string, string> ProviderOptions(YMapping? m)
     {

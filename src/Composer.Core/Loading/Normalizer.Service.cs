@@ -60,7 +60,7 @@ public sealed partial class Normalizer
             MemLimit = Bytes(m["mem_limit"], $"{at}.mem_limit"),
             Extensions = Extensions(m),
             Runtime = Runtime(m, at),
-            Deploy = SwarmDeploy(m["deploy"] as YMapping, $"{at}.deploy"),
+            Deploy = Deploy(m["deploy"] as YMapping, at),
         };
         if (service.Image is null && service.Build is null && service.Runtime.Provider is null)
             diagnostics.Error("service.no-image", $"service \"{name}\" has neither an image nor a build context specified", m.Start);
@@ -146,6 +146,7 @@ public sealed partial class Normalizer
 
     private IEnumerable<IReadOnlyList<(string, string?)>> EnvFiles(YNode? node, string at)
     {
+        if (context.DiscardEnvFiles) yield break;
         var items = node switch
         {
             YScalar s when !s.IsNull => [(s, true)],
@@ -177,14 +178,15 @@ public sealed partial class Normalizer
             if (format?.Value == "raw")
             {
                 var (raw, rawError) = RawEnvFile.Parse(text, context.Lookup);
-                if (rawError is not null) diagnostics.Error("env-file.syntax", rawError.Message, new SourcePosition(path, rawError.Line, rawError.Column));
+                if (rawError is not null) diagnostics.Error("service.env-file", $"{at}.env_file: {rawError.Message}", new SourcePosition(path, rawError.Line, rawError.Column));
                 else yield return raw.Select(e => (e.Key, e.Value)).ToList();
                 continue;
             }
             var (entries, error) = EnvFile.Parse(text, context.Lookup);
             if (error is not null)
             {
-                diagnostics.Error("env-file.syntax", $"{error.Message}", new SourcePosition(path, error.Line, error.Column));
+                // Named after the service (and coded as a missing file is), so a command on other services skips it.
+                diagnostics.Error("service.env-file", $"{at}.env_file: {error.Message}", new SourcePosition(path, error.Line, error.Column));
                 continue;
             }
             yield return entries.Select(e => (e.Key, e.Value)).ToList();

@@ -4,6 +4,8 @@ namespace Composer.Core.Loading;
 public sealed class NormalizerContext(string projectDirectory, IReadOnlyList<string> configFiles, Func<string, string?> lookup, Func<string, string?> readFile)
 {
     public string ProjectDirectory { get; } = projectDirectory;
+    /// <summary>See <see cref="ProjectOptions.DiscardEnvFiles"/>.</summary>
+    public bool DiscardEnvFiles { get; init; }
     public IReadOnlyList<string> ConfigFiles { get; } = configFiles;
     public string? Lookup(string name) => lookup(name);
     public string? ReadFile(string path) => readFile(path);

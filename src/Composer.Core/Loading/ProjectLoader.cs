@@ -101,7 +101,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
 
         CanonicalChecks.Run(root, diagnostics);
         if (diagnostics.HasErrors) return null;
-        var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText);
+        var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText) { DiscardEnvFiles = options.DiscardEnvFiles };
         var normalizing = new DiagnosticBag();
         var project = new Normalizer(context, normalizing).Normalize(root, name);
         var acting = ActedOn(project, options);

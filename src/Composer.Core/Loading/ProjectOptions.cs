@@ -18,6 +18,11 @@ public sealed record ProjectOptions
     /// <summary>The process environment (shell variables win over <c>.env</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = ImmutableDictionary<string, string>.Empty;
     public bool Interpolate { get; init; } = true;
+    /// <summary>
+    /// Leave <c>env_file</c>s unread (Compose's <c>WithDiscardEnvFile</c>): commands that only find or act on existing
+    /// containers (ps, logs, stop, down…) and build/pull neither need them nor fail for a missing one.
+    /// </summary>
+    public bool DiscardEnvFiles { get; init; }
 
     public static ProjectOptions FromProcess(string workingDirectory) => new()
     {

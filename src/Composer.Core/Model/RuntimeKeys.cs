@@ -83,7 +83,7 @@ public static class RuntimeKeys
         Put("pull_refresh_after", r.PullRefreshAfter);
         Put("use_api_socket", r.UseApiSocket);
         Put("credential_spec", Map(r.CredentialSpec));
-        if (r.Deploy is { } deploy) Put("deploy", Deploy(deploy));
+        if (service.Deploy is { } deploy) Put("deploy", Deploy(deploy));
         Put("develop", r.Develop);
         if (r.Provider is { } p)
         {
@@ -121,10 +121,17 @@ public static class RuntimeKeys
         return o;
     }
 
-    /// <summary>deploy without <c>replicas</c>: that one is the service's <c>scale</c>.</summary>
-    private static Dictionary<string, object?> Deploy(DeployOptions d)
+    /// <summary>deploy without <c>replicas</c>: that one is the service's <c>scale</c>. Keys sorted, as Compose prints them.</summary>
+    private static Dictionary<string, object?> Deploy(Deploy d)
     {
-        var o = new Dictionary<string, object?>(d.SwarmOnly);
+        var o = new Dictionary<string, object?>(d.Extensions);
+        if (d.Mode is not null) o["mode"] = d.Mode;
+        if (d.EndpointMode is not null) o["endpoint_mode"] = d.EndpointMode;
+        var placement = new Dictionary<string, object?>();
+        if (!d.Constraints.IsEmpty) placement["constraints"] = List(d.Constraints);
+        if (d.MaxReplicasPerNode is { } max) placement["max_replicas_per_node"] = (long)max;
+        if (!d.SpreadPreferences.IsEmpty) placement["preferences"] = d.SpreadPreferences.Select(p => (object?)new Dictionary<string, object?> { ["spread"] = p }).ToList();
+        if (placement.Count > 0) o["placement"] = placement;
         var resources = new Dictionary<string, object?>();
         if (d.Limits is { } limits) resources["limits"] = Resources(limits);
         if (d.Reservations is { } reservations) resources["reservations"] = Resources(reservations);
@@ -134,19 +141,33 @@ public static class RuntimeKeys
             var policy = new Dictionary<string, object?>();
             if (p.Condition is not null) policy["condition"] = p.Condition;
             if (p.Delay is { } delay) policy["delay"] = Durations.Format(delay);
-            if (p.MaxAttempts is { } max) policy["max_attempts"] = max;
+            if (p.MaxAttempts is { } attempts) policy["max_attempts"] = attempts;
             if (p.Window is { } window) policy["window"] = Durations.Format(window);
             o["restart_policy"] = policy;
         }
+        if (d.UpdateConfig is { } update) o["update_config"] = UpdateConfig(update);
+        if (d.RollbackConfig is { } rollback) o["rollback_config"] = UpdateConfig(rollback);
         if (!d.Labels.IsEmpty) o["labels"] = Map(d.Labels);
         return o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
-    private static Dictionary<string, object?> Resources(ResourceSet r)
+    private static Dictionary<string, object?> UpdateConfig(DeployUpdateConfig u)
+    {
+        var o = new Dictionary<string, object?>();
+        if (u.Delay is { } delay) o["delay"] = Durations.Format(delay);
+        if (u.FailureAction is not null) o["failure_action"] = u.FailureAction;
+        if (u.MaxFailureRatio is { } ratio) o["max_failure_ratio"] = ratio;
+        if (u.Monitor is { } monitor) o["monitor"] = Durations.Format(monitor);
+        if (u.Order is not null) o["order"] = u.Order;
+        if (u.Parallelism is { } parallelism) o["parallelism"] = (long)parallelism;
+        return o;
+    }
+
+    private static Dictionary<string, object?> Resources(DeployResources r)
     {
         var o = new Dictionary<string, object?>();
         if (r.Cpus is { } cpus) o["cpus"] = cpus;
-        if (r.Memory is { } memory) o["memory"] = memory.ToString(System.Globalization.CultureInfo.InvariantCulture); // the spec types it as a string
+        if (r.MemoryBytes is { } memory) o["memory"] = memory.ToString(System.Globalization.CultureInfo.InvariantCulture); // the spec types it as a string
         if (r.Pids is { } pids) o["pids"] = pids;
         if (!r.Devices.IsEmpty) o["devices"] = r.Devices.Select(DeviceRequest).ToList();
         return o;

@@ -67,7 +67,6 @@ public sealed record ServiceRuntime
     public bool UseApiSocket { get; init; }
     /// <summary>Windows only; kept and warned about, never sent to a Linux engine.</summary>
     public ImmutableSortedDictionary<string, string> CredentialSpec { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
-    public DeployOptions? Deploy { get; init; }
     /// <summary><c>develop</c> as written, for <c>config</c>; <see cref="DevelopWatch"/> is what <c>composer watch</c> acts on.</summary>
     public object? Develop { get; init; }
     /// <summary><c>develop.watch</c> rules, paths resolved (<c>composer watch</c> syncs, restarts, rebuilds by them).</summary>
@@ -75,22 +74,6 @@ public sealed record ServiceRuntime
     public ServiceProvider? Provider { get; init; }
     /// <summary>Top-level <c>models</c> this service uses, by key (the value: the variable name, null for Compose's default).</summary>
     public ImmutableSortedDictionary<string, string?> Models { get; init; } = ImmutableSortedDictionary<string, string?>.Empty;
-
-    /// <summary>Memory limit the container gets: <c>deploy.resources.limits.memory</c> wins over <c>mem_limit</c>, as in Compose.</summary>
-    public long? EffectiveMemory(long? memLimit) => Deploy?.Limits?.Memory ?? memLimit;
-    public double? EffectiveCpus => Deploy?.Limits?.Cpus ?? Cpus;
-    public long? EffectivePidsLimit => Deploy?.Limits?.Pids ?? PidsLimit;
-    public long? EffectiveMemReservation => Deploy?.Reservations?.Memory ?? MemReservation;
-
-    /// <summary>GPU requests and <c>deploy.resources.reservations.devices</c>, in the engine's DeviceRequests form.</summary>
-    public IEnumerable<DeviceRequest> DeviceRequests =>
-        Gpus.Concat(Deploy?.Reservations?.Devices ?? []);
-
-    /// <summary><c>deploy.restart_policy</c> in <c>restart:</c> form (it wins when both are set, as in Compose).</summary>
-    public string? EffectiveRestart(string? restart) => Deploy?.RestartPolicy is { } p
-        ? (p.Condition switch { "any" or "always" => "always", "on-failure" => "on-failure", "unless-stopped" => "unless-stopped", _ => "no" })
-          + (p.Condition == "on-failure" && p.MaxAttempts is { } n ? $":{n}" : "")
-        : restart;
 }
 
 public sealed record LoggingOptions(string? Driver, ImmutableSortedDictionary<string, string> Options);
@@ -130,27 +113,6 @@ public sealed record ServiceHook
     public string? WorkingDir { get; init; }
     public ImmutableSortedDictionary<string, string> Environment { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 }
-
-public sealed record DeployOptions
-{
-    public ResourceSet? Limits { get; init; }
-    public ResourceSet? Reservations { get; init; }
-    public DeployRestartPolicy? RestartPolicy { get; init; }
-    /// <summary>Swarm service labels: on one engine Compose sets them nowhere; kept for <c>config</c>.</summary>
-    public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
-    /// <summary>Swarm-only keys (mode, placement, update_config…), kept for <c>config</c>; one engine has no use for them.</summary>
-    public ImmutableSortedDictionary<string, object?> SwarmOnly { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
-}
-
-public sealed record ResourceSet
-{
-    public double? Cpus { get; init; }
-    public long? Memory { get; init; }
-    public long? Pids { get; init; }
-    public ImmutableArray<DeviceRequest> Devices { get; init; } = [];
-}
-
-public sealed record DeployRestartPolicy(string? Condition, long? MaxAttempts, TimeSpan? Delay, TimeSpan? Window);
 
 /// <summary>A service run by a Compose provider plugin (<c>docker-&lt;type&gt;</c>) instead of a container.</summary>
 public sealed record ServiceProvider(string Type, ImmutableSortedDictionary<string, string> Options);

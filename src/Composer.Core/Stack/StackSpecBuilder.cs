@@ -153,7 +153,7 @@ public static class StackSpecBuilder
         o["replicas"] = s.Scale;
         var modes = s.Ports.Where(p => p.Mode is not null).Select(p => $"{p}:{p.Mode}").ToList();
         if (modes.Count > 0) o["port_modes"] = new JsonArray([.. modes.Select(m => (JsonNode?)m)]);
-        if (s.Deploy is { } d) o["deploy"] = JsonNode.Parse(JsonSerializer.Serialize(d, StackJson.Default.Deploy));
+        if (s.Deploy is { IsEmpty: false } d) o["deploy"] = JsonNode.Parse(JsonSerializer.Serialize(d, StackJson.Default.Deploy));
         return new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone()))).ToJsonString();
     }
 }

@@ -1,6 +1,7 @@
 using Composer.Core.Engine;
 using Composer.Core.Execution;
 using Composer.Core.Graph;
+using Composer.Core.Model;
 using Composer.Core.Planning;
 
 namespace Composer.Core.UseCases;
@@ -21,7 +22,8 @@ public sealed partial class ComposeActions(IContainerEngine engine, IUseCaseOutp
     /// Runs a plan with progress, then reports its warnings and failures by service, as Compose words them. True when
     /// every required operation succeeded; throws <see cref="OperationCanceledException"/> when interrupted.
     /// </summary>
-    private async Task<bool> ExecuteAsync(Plan plan, CancellationToken cancellationToken, bool quiet = false)
+    /// <param name="project">The project the plan is for, to explain an engine error in its terms (a host port conflict).</param>
+    private async Task<bool> ExecuteAsync(Plan plan, CancellationToken cancellationToken, bool quiet = false, Project? project = null)
     {
         foreach (var warning in plan.Warnings) output.Warning(warning);
         if (plan.IsEmpty) return true;
@@ -36,7 +38,7 @@ public sealed partial class ComposeActions(IContainerEngine engine, IUseCaseOutp
             var op = byId[id];
             // A dependency's condition names its service itself, as Compose words it.
             var who = op.Service is null || error is ConditionFailedException ? "" : $"service \"{op.Service}\": ";
-            output.Error($"{who}{error.Message}");
+            output.Error($"{who}{(project is null ? error.Message : PortConflicts.Explain(project, op.Service, error.Message))}");
         }
         var skipped = result.Failures.Where(f => f.Error is DependencyFailedException && byId[f.Id] is not WaitContainer).Select(f => byId[f.Id].Service).OfType<string>().Distinct().Order().ToList();
         if (skipped.Count > 0) output.Error($"not started because a dependency failed: {string.Join(", ", skipped)}");

@@ -46,7 +46,7 @@ public sealed partial class ComposeActions
                     observed = await engine.ObserveAsync(Observation.For(project), cancellationToken).ConfigureAwait(false);
                 }
             }
-            return await ExecuteAsync(Planner.PlanUp(project, observed, options), cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(Planner.PlanUp(project, observed, options), cancellationToken, project: project).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (!done) return UpOutcome.Failed;
         // Import ambassadors kept across a move or an address change still name the old route in their environment.
