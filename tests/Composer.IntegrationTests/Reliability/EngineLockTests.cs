@@ -233,7 +233,7 @@ public sealed class EngineLockTests : IDisposable
     }
 
     /// <summary>Runs composer in the background as <paramref name="uid"/>:<paramref name="gid"/> (no other groups), or as root.</summary>
-    private static (Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) StartComposer(string dir, string[] args, int? uid = null, uint? gid = null, IDictionary<string, string>? env = null)
+    internal static (Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) StartComposer(string dir, string[] args, int? uid = null, uint? gid = null, IDictionary<string, string>? env = null)
     {
         var composer = ComposerBinary.StartInfo(dir, args);
         var psi = composer;
@@ -263,7 +263,7 @@ public sealed class EngineLockTests : IDisposable
     }
 
     /// <summary>Holds <paramref name="held"/> until the composer says it waits for it, releases it, and expects the composer to finish.</summary>
-    private static async Task ShouldWaitThenFinish((Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) composer, IDisposable held, string lockPath)
+    internal static async Task ShouldWaitThenFinish((Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) composer, IDisposable held, string lockPath)
     {
         var (process, waiting, stderr) = composer;
         try
