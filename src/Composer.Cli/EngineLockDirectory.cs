@@ -44,6 +44,8 @@ public sealed record EngineLockDirectory(string Path, bool Shared)
     /// <summary>
     /// The directory, created if absent and checked: a real directory (not a link), owned by this user or root, with
     /// the socket's group and mode 1770. Anything else is refused with what is wrong, never used: it may be a trap.
+    /// Only this user or root may own it because in sticky <c>/tmp</c> its owner alone can rename it and put a link in
+    /// its place after the check; <c>O_NOFOLLOW</c> on the lock file guards only the path's last component.
     /// </summary>
     public static EngineLockDirectory Ensure(Uri? endpoint)
     {
