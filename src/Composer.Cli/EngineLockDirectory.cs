@@ -5,10 +5,12 @@ namespace Composer.Cli;
 /// <summary>
 /// Where the project locks of one engine live, so that every composer working on that engine meets the same lock
 /// whatever its user or environment (<c>XDG_RUNTIME_DIR</c>, <c>TMPDIR</c>, <c>HOME</c>). For a local socket it is
-/// derived from the socket file itself (device and inode: the same engine however its path is spelt):
-/// <c>/tmp/composer-engine-&lt;dev&gt;-&lt;ino&gt;</c>, shared by the socket's group with mode 1770 (everyone who may use
-/// the engine may lock; the sticky bit keeps each one's files from the others). An engine without a socket file (tcp,
-/// ssh) has no identity a file can name: its locks stay in the user's private <see cref="StateDirectory"/>.
+/// named by the engine's socket: <c>/tmp/composer-engine-&lt;dev&gt;-&lt;ino&gt;-&lt;socket name&gt;</c>, the device and
+/// inode of the directory that holds the socket (the same however the path is spelt, through links to the socket or
+/// to a directory above it; and, unlike the socket file's own inode, the same after the engine restarts and makes its
+/// socket anew). Shared by the socket's group with mode 1770: everyone who may use the engine may lock; the sticky bit
+/// keeps each one's files from the others. An engine without a socket file (tcp, ssh) has no identity a file can
+/// name: its locks stay in the user's private <see cref="StateDirectory"/>.
 /// </summary>
 public sealed record EngineLockDirectory(string Path, bool Shared)
 {
@@ -16,15 +18,22 @@ public sealed record EngineLockDirectory(string Path, bool Shared)
 
     /// <summary>The lock directory of the engine at <paramref name="endpoint"/> (nothing created or checked).</summary>
     public static EngineLockDirectory For(Uri? endpoint) =>
-        SocketOf(endpoint) is { } socket ? new($"/tmp/composer-engine-{socket.Device}-{socket.Inode}", Shared: true) : new(StateDirectory.Path, Shared: false);
+        SocketOf(endpoint) is { } socket ? new(socket.LockDirectory, Shared: true) : new(StateDirectory.Path, Shared: false);
 
-    /// <summary>The engine's socket file, when the endpoint is one that exists on this machine.</summary>
-    private static UnixFileStatus? SocketOf(Uri? endpoint)
+    private sealed record EngineSocket(UnixFileStatus Status, string LockDirectory);
+
+    /// <summary>The engine's socket file and its lock directory, when the endpoint is a socket that exists on this machine.</summary>
+    private static EngineSocket? SocketOf(Uri? endpoint)
     {
         if (endpoint is not { Scheme: "unix" } || OperatingSystem.IsWindows()) return null;
         try
         {
-            return UnixFile.Stat(endpoint.LocalPath) is { Kind: UnixFileKind.Socket } socket ? socket : null;
+            var path = endpoint.LocalPath;
+            if (UnixFile.Stat(path) is not { Kind: UnixFileKind.Socket } socket) return null;
+            var final = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+            if (UnixFile.Stat(System.IO.Path.GetDirectoryName(final) ?? "/") is not { } directory) return null;
+            var name = new string([.. System.IO.Path.GetFileName(final).Take(64).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')]);
+            return new(socket, $"/tmp/composer-engine-{directory.Device}-{directory.Inode}-{name}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -35,12 +44,14 @@ public sealed record EngineLockDirectory(string Path, bool Shared)
     /// <summary>
     /// The directory, created if absent and checked: a real directory (not a link), owned by this user or root, with
     /// the socket's group and mode 1770. Anything else is refused with what is wrong, never used: it may be a trap.
+    /// Only this user or root may own it because in sticky <c>/tmp</c> its owner alone can rename it and put a link in
+    /// its place after the check; <c>O_NOFOLLOW</c> on the lock file guards only the path's last component.
     /// </summary>
     public static EngineLockDirectory Ensure(Uri? endpoint)
     {
-        var socket = SocketOf(endpoint);
-        if (socket is not { } s) return new(StateDirectory.Ensure(), Shared: false);
-        var directory = For(endpoint).Path;
+        if (SocketOf(endpoint) is not { } engineSocket) return new(StateDirectory.Ensure(), Shared: false);
+        var s = engineSocket.Status;
+        var directory = engineSocket.LockDirectory;
         var uid = UnixFile.EffectiveUserId();
         for (var attempt = 0; ; attempt++)
         {

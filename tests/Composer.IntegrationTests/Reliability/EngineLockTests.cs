@@ -27,9 +27,9 @@ public sealed class EngineLockTests : IDisposable
     }
 
     /// <summary>A unix socket file of our own (group <see cref="SocketGroup"/>): an "engine" whose lock directory no one else uses.</summary>
-    private Uri FakeEngine()
+    private Uri FakeEngine(string? path = null)
     {
-        var path = Path.Combine(Scratch(), "engine.sock");
+        path ??= Path.Combine(Scratch(), "engine.sock");
         // Kept open to the end: disposing a bound socket removes its file.
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _sockets.Add(socket);
@@ -62,10 +62,10 @@ public sealed class EngineLockTests : IDisposable
     public void The_directory_is_named_by_the_socket_and_shared_by_its_group_with_mode_1770()
     {
         var engine = FakeEngine();
-        var socket = UnixFile.Stat(engine.LocalPath)!.Value;
+        var holder = UnixFile.Stat(Path.GetDirectoryName(engine.LocalPath)!)!.Value;
         var made = EngineLockDirectory.Ensure(engine);
         made.Shared.Should().BeTrue();
-        made.Path.Should().Be($"/tmp/composer-engine-{socket.Device}-{socket.Inode}");
+        made.Path.Should().Be($"/tmp/composer-engine-{holder.Device}-{holder.Inode}-engine.sock");
         var status = UnixFile.Lstat(made.Path)!.Value;
         status.Kind.Should().Be(UnixFileKind.Directory);
         status.Owner.Should().Be(0u);
@@ -76,6 +76,24 @@ public sealed class EngineLockTests : IDisposable
         var link = Path.Combine(Scratch(), "alias.sock");
         File.CreateSymbolicLink(link, engine.LocalPath);
         EngineLockDirectory.For(new Uri("unix://" + link)).Path.Should().Be(made.Path);
+        // And through a link to the directory above it.
+        var linkedDirectory = Path.Combine(Scratch(), "run");
+        File.CreateSymbolicLink(linkedDirectory, Path.GetDirectoryName(engine.LocalPath)!);
+        EngineLockDirectory.For(new Uri("unix://" + Path.Combine(linkedDirectory, "engine.sock"))).Path.Should().Be(made.Path);
+    }
+
+    [Fact]
+    public void An_engine_that_restarts_and_makes_its_socket_anew_keeps_its_lock_directory()
+    {
+        var engine = FakeEngine();
+        var before = EngineLockDirectory.For(engine).Path;
+        var inode = UnixFile.Stat(engine.LocalPath)!.Value.Inode;
+        // The new socket is made beside the old one (so it surely has another inode), then takes its name.
+        FakeEngine(engine.LocalPath + ".new");
+        _sockets[0].Dispose(); // removes the old socket file, as a stopping engine does
+        File.Move(engine.LocalPath + ".new", engine.LocalPath);
+        UnixFile.Stat(engine.LocalPath)!.Value.Inode.Should().NotBe(inode, "a new socket file");
+        EngineLockDirectory.For(engine).Path.Should().Be(before);
     }
 
     [Fact]
@@ -215,7 +233,7 @@ public sealed class EngineLockTests : IDisposable
     }
 
     /// <summary>Runs composer in the background as <paramref name="uid"/>:<paramref name="gid"/> (no other groups), or as root.</summary>
-    private static (Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) StartComposer(string dir, string[] args, int? uid = null, uint? gid = null, IDictionary<string, string>? env = null)
+    internal static (Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) StartComposer(string dir, string[] args, int? uid = null, uint? gid = null, IDictionary<string, string>? env = null)
     {
         var composer = ComposerBinary.StartInfo(dir, args);
         var psi = composer;
@@ -245,7 +263,7 @@ public sealed class EngineLockTests : IDisposable
     }
 
     /// <summary>Holds <paramref name="held"/> until the composer says it waits for it, releases it, and expects the composer to finish.</summary>
-    private static async Task ShouldWaitThenFinish((Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) composer, IDisposable held, string lockPath)
+    internal static async Task ShouldWaitThenFinish((Process Process, Task<string> Waiting, System.Text.StringBuilder Stderr) composer, IDisposable held, string lockPath)
     {
         var (process, waiting, stderr) = composer;
         try

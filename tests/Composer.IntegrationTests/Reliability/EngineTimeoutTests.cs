@@ -104,9 +104,19 @@ public class EngineTimeoutTests
                 command: ["sleep", "2147483647"]
             """);
         await using var proxy = new StallingProxy(project.Directory, "/containers/create");
-        var result = await ComposerCli.RunAsync(project.Directory, ["-p", project.Name, "up", "-d"],
-            env: new Dictionary<string, string> { ["DOCKER_HOST"] = $"unix://{proxy.SocketPath}", ["COMPOSER_ENGINE_TIMEOUT"] = "3" },
-            timeout: TimeSpan.FromSeconds(90));
+        // The proxy is an engine of its own to the project lock: its lock directory goes with the test.
+        var lockDirectory = Composer.Cli.EngineLockDirectory.For(new Uri($"unix://{proxy.SocketPath}")).Path;
+        CliResult result;
+        try
+        {
+            result = await ComposerCli.RunAsync(project.Directory, ["-p", project.Name, "up", "-d"],
+                env: new Dictionary<string, string> { ["DOCKER_HOST"] = $"unix://{proxy.SocketPath}", ["COMPOSER_ENGINE_TIMEOUT"] = "3" },
+                timeout: TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            if (Directory.Exists(lockDirectory)) Directory.Delete(lockDirectory, recursive: true);
+        }
 
         proxy.Forwarded.Should().BeGreaterThan(0, "the engine answered the first calls");
         proxy.Stalled.Should().BeTrue("the container's create was never answered");
