@@ -84,6 +84,14 @@ public sealed partial class ComposeActions
             var clock = Stopwatch.StartNew();
             var step = "preparing";
             TimeSpan? heldFrom = null;
+            var mark = TimeSpan.Zero;
+            // The time a step took, for the lines that say what the consumers waited for.
+            string Since(ref TimeSpan last)
+            {
+                var took = clock.Elapsed - last;
+                last = clock.Elapsed;
+                return $"{took.TotalSeconds:0.00} s";
+            }
             try
             {
                 // Before anything stops: the images the new host needs, and no stale copy of a volume there.
@@ -97,6 +105,7 @@ public sealed partial class ComposeActions
 
                 step = "holding its importers' connections";
                 heldFrom = clock.Elapsed;
+                mark = clock.Elapsed;
                 foreach (var (container, engine) in ImportContainers())
                 {
                     var back = move.OldAddress!;
@@ -110,7 +119,7 @@ public sealed partial class ComposeActions
                     _undo.Push(($"{container.Name} started again on {move.From}", ct => From.StartContainerAsync(container.Name, ct)));
                     await From.StopContainerAsync(container.Name, timeout, cancellationToken).ConfigureAwait(false);
                 }
-                _output.Info($"{move.Service} stopped on {move.From}");
+                _output.Info($"{move.Service} stopped on {move.From} ({Since(ref mark)})");
 
                 step = $"copying its volumes to {move.To}";
                 foreach (var volume in move.Volumes)
@@ -119,12 +128,13 @@ public sealed partial class ComposeActions
                     await To.CreateVolumeAsync(spec with { Labels = spec.Labels.SetItem(HostLabels.Host, move.To) }, cancellationToken).ConfigureAwait(false);
                     _undo.Push(($"volume {volume.Name} removed from {move.To}", ct => To.RemoveVolumeAsync(volume.Name, ct)));
                     await EngineTransfers.CopyVolumeAsync(from, to, volume.Name, volume.Name, ImageOf(move.Service), cancellationToken).ConfigureAwait(false);
-                    _output.Info($"volume {volume.Name} copied {move.From} → {move.To}");
+                    _output.Info($"volume {volume.Name} copied {move.From} → {move.To} ({Since(ref mark)})");
                 }
 
                 step = $"starting it on {move.To}";
                 _undo.Push(($"{move.Service} removed from {move.To}", RemoveNewAsync));
                 if (await StartOnTargetAsync(cancellationToken).ConfigureAwait(false) is { } failure) throw new EngineException(failure);
+                _output.Info($"{move.Service} started on {move.To} ({Since(ref mark)})");
 
                 step = "re-pointing its importers";
                 foreach (var (container, engine) in ImportContainers())
