@@ -46,12 +46,21 @@ public sealed partial class ComposeActions
                 output.Info($"{move.Service} already runs on {move.To}");
                 return true;
             }
+            if (!observed.Containers.Any(c => c.Service == move.Service))
+            {
+                output.Error($"cannot move {move.Service}: it has no container on {move.From} (composer up places it; x-composer.host says where)");
+                return false;
+            }
             if (!hosts.Engines.ContainsKey(move.To))
             {
                 output.Error($"cannot move {move.Service}: no engine for host \"{move.To}\"");
                 return false;
             }
             foreach (var warning in move.Warnings) output.Warning(warning);
+            // The file's anonymous volumes are refused by the plan; the image's own (VOLUME) are only seen on the container.
+            var named = move.Current.Volumes.Values.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var mount in observed.Containers.Where(c => c.Service == move.Service).SelectMany(c => c.Mounts).Where(m => !named.Contains(m.VolumeName)).DistinctBy(m => m.Destination))
+                output.Warning($"{move.Service}: the anonymous volume at {mount.Destination} (its image's VOLUME) is not copied: it starts empty on {move.To}");
             return await new MoveRun(this, hosts, move, observed, request.Timeout).RunAsync(cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
@@ -186,7 +195,8 @@ public sealed partial class ComposeActions
             bool Moving(ObservedContainer c) => c.Service == move.Service || c.Service == move.Export;
             seen = seen with { Containers = [.. seen.Containers.Where(c => !Moving(c) || c.Labels.GetValueOrDefault(HostLabels.Host) == move.To)] };
             var services = next.Services.ContainsKey(move.Export) ? new[] { move.Service, move.Export } : [move.Service];
-            var plan = Planner.PlanUp(next, seen, new UpOptions { Services = [.. services], NoDeps = true });
+            // A stopped service moves stopped.
+            var plan = Planner.PlanUp(next, seen, new UpOptions { Services = [.. services], NoDeps = true, NoStart = !Old(move.Service).Any(c => c.IsRunning) });
             var progress = _output.BeginProgress();
             await using (progress.ConfigureAwait(false))
             {

@@ -11,12 +11,7 @@ namespace Composer.Core.Tests.Hosts;
 /// <summary>Issue 13 item 4: <c>composer move SERVICE --to HOST</c> over one fake engine per host.</summary>
 public sealed class MoveTests
 {
-    private const string Yaml = """
-        x-composer:
-          hosts:
-            a: { docker_host: "unix:///run/hostA/docker.sock", address: "10.99.1.11" }
-            b: { docker_host: "unix:///run/hostB/docker.sock", address: "10.99.1.12" }
-            c: { docker_host: "unix:///run/hostC/docker.sock", address: "10.99.1.13" }
+    private const string Yaml = LabHosts.Block + """
         services:
           db: { image: busybox, expose: ["5432"], volumes: [data:/var/lib/db], x-composer: { host: a } }
           api: { image: x, expose: ["8080"], links: [db], x-composer: { host: b } }
@@ -146,6 +141,22 @@ public sealed class MoveTests
         lab.Output.Errors.Should().Contain(e => e.Contains("moving db a → c failed while starting it on c") && e.Contains("no space left"));
         lab.Output.Lines.Should().Contain(l => l.Contains("rolled back:") && l.Contains("demo-db-1 started again on a") && l.Contains("pointed back at 10.99.1.11:5432"));
         lab.Output.Lines.Should().Contain("INFO db runs on a as before");
+    }
+
+    [Fact]
+    public async Task A_stopped_service_moves_stopped_and_one_that_was_never_up_is_refused()
+    {
+        var lab = await UpAsync();
+        await lab.Engines["a"].StopContainerAsync("demo-db-1", null, CancellationToken.None);
+        (await lab.Actions.MoveAsync(new MoveRequest(lab.File, "db", "c"), CancellationToken.None)).Should().BeTrue(string.Join("\n", lab.Output.Lines));
+        lab.Engines["c"].Containers["demo-db-1"].State.Should().Be(ContainerState.Created);
+        lab.Engines["a"].Containers.Should().BeEmpty();
+
+        var empty = new[] { "a", "b", "c" }.ToDictionary(h => h, _ => (IContainerEngine)new FakeEngine());
+        var output = new RecordingOutput();
+        var fresh = new ComposeActions(new HostEngines(empty, Placement.Of(AmbassadorExpansion.Expand(lab.File))), output, new CountingLocks());
+        (await fresh.MoveAsync(new MoveRequest(lab.File, "db", "c"), CancellationToken.None)).Should().BeFalse();
+        output.Errors.Should().Contain("ERROR cannot move db: it has no container on a (composer up places it; x-composer.host says where)");
     }
 
     [Fact]
