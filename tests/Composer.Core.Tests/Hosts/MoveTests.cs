@@ -125,6 +125,22 @@ public sealed class MoveTests
     }
 
     [Fact]
+    public void The_observed_host_wins_only_when_it_is_one_defined_host()
+    {
+        var file = TestProjects.Load(Yaml);
+        ObservedContainer On(string service, string host, string state = ContainerState.Running, int n = 1) => new()
+        {
+            Id = $"{service}{n}{host}", Name = $"demo-{service}-{n}", Service = service, Number = n, State = state,
+            Labels = System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add(HostLabels.Host, host),
+        };
+        ObservedPlacement.Moved(file, [On("db", "c"), On("api", "b")]).Should().Equal(new Dictionary<string, string> { ["db"] = "c" });
+        ObservedPlacement.Moved(file, [On("db", "c"), On("db", "a", n: 2)]).Should().BeEmpty("on two hosts: the file decides");
+        ObservedPlacement.Moved(file, [On("db", "c"), On("db", "a", ContainerState.Exited, 2)]).Should().ContainKey("db", "running containers decide");
+        ObservedPlacement.Moved(file, [On("db", "z")]).Should().BeEmpty("a host the file does not define");
+        ObservedPlacement.Moved(file, [On("db-export", "c")]).Should().BeEmpty("ambassadors follow their provider");
+    }
+
+    [Fact]
     public async Task A_failure_on_the_new_host_is_rolled_back_and_said()
     {
         var lab = await UpAsync();
