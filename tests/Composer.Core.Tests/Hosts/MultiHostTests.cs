@@ -9,12 +9,7 @@ namespace Composer.Core.Tests.Hosts;
 /// <summary>Issue 13: ambassadors inserted across hosts, and the host-routing engine over one fake engine per host.</summary>
 public sealed class MultiHostTests
 {
-    private const string Yaml = """
-        x-composer:
-          hosts:
-            a: { docker_host: "unix:///run/hostA/docker.sock", address: "10.99.1.11" }
-            b: { docker_host: "unix:///run/hostB/docker.sock", address: "10.99.1.12" }
-            c: { docker_host: "unix:///run/hostC/docker.sock", address: "10.99.1.13" }
+    private const string Yaml = LabHosts.Block + """
         services:
           db: { image: x, expose: ["5432"], networks: { default: { aliases: [database] } }, x-composer: { host: a } }
           api: { image: x, expose: ["8080"], links: [db], x-composer: { host: b } }
