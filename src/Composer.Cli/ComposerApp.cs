@@ -47,6 +47,7 @@ public static class ComposerApp
         root.Add(GraphCommand.Create(global));
         root.Add(BuildCommand.Create(global));
         root.Add(PullCommand.Create(global));
+        root.Add(MoveCommand.Create(global));
         CompletionCommand.AddTo(root, global);
         root.Add(DashboardCommand.Create(global));
         root.Add(StackCommand.Create(global));

@@ -57,9 +57,44 @@ public sealed class GlobalOptions
         if (result.Success) Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
         var project = result.GetProjectOrThrow();
         if (!place || !Core.Hosts.ServicePlacement.IsMultiHost(project)) return project;
+        FileProject = project;
+        // A service moved by `composer move` runs where its containers' labels say, not where the file put it.
+        project = Core.Hosts.ObservedPlacement.Apply(project, MovedServices(project));
         project = Core.Hosts.AmbassadorExpansion.Expand(project);
         Placement = Core.Hosts.Placement.Of(project);
         return project;
+    }
+
+    /// <summary>A multi-host project as the file has it, before <see cref="Core.Hosts.ObservedPlacement"/> and ambassadors (<c>composer move</c>).</summary>
+    public Project? FileProject { get; private set; }
+
+    /// <summary>
+    /// The services whose containers run on another host than the file says (<see cref="Core.Hosts.ObservedPlacement"/>),
+    /// read from every engine of the file's hosts; an engine that does not answer within a few seconds says nothing.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> MovedServices(Project project)
+    {
+        var placement = Core.Hosts.Placement.Of(Core.Hosts.AmbassadorExpansion.Expand(project));
+        var containers = Task.Run(async () =>
+        {
+            var found = new List<Core.Engine.ObservedContainer>();
+            await Task.WhenAll(placement.Hosts.Select(async host =>
+            {
+                try
+                {
+                    using var engine = Composer.Docker.DockerEngine.Connect(host.Value);
+                    using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    var state = await engine.ObserveAsync(new Core.Engine.ObserveRequest(project.Name) { IncludeOneOff = false }, quick.Token).ConfigureAwait(false);
+                    lock (found) found.AddRange(state.Containers.Select(c => c.Labels.ContainsKey(Core.Model.HostLabels.Host) ? c : c with { Labels = c.Labels.SetItem(Core.Model.HostLabels.Host, host.Key) }));
+                }
+                catch (Exception e) when (e is Core.Engine.EngineException or OperationCanceledException or IOException or System.Net.Http.HttpRequestException or TimeoutException)
+                {
+                    // Unreachable: its services keep the file's placement (watch reports the host).
+                }
+            })).ConfigureAwait(false);
+            return found;
+        }).GetAwaiter().GetResult();
+        return Core.Hosts.ObservedPlacement.Moved(project, containers);
     }
 
     /// <summary>

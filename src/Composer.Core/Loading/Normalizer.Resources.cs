@@ -88,9 +88,30 @@ public sealed partial class Normalizer
                 Key = key, External = external,
                 Name = ResourceName(project, key, m, external, externalName),
                 Driver = Str(m?["driver"]), DriverOpts = Dict(m?["driver_opts"]), Labels = Dict(m?["labels"]),
+                Movable = Movable(m, key),
             };
         }
         return result;
+    }
+
+    /// <summary>A volume's <c>x-composer: { movable: false }</c> (Composer's own block: other keys are errors).</summary>
+    private bool Movable(YMapping? volume, string key)
+    {
+        if (volume?["x-composer"] is not { } block || block is YScalar { IsNull: true }) return true;
+        if (block is not YMapping x)
+        {
+            diagnostics.Error("volume.x-composer", $"volumes.{key}.x-composer must be a mapping (movable: true|false), not a {block.KindName}", block.Start);
+            return true;
+        }
+        var movable = true;
+        foreach (var (k, v) in x.Entries)
+        {
+            if (k.Value != "movable")
+                diagnostics.Error("volume.x-composer", $"volumes.{key}.x-composer: unknown key \"{k.Value}\" (expected movable)", k.Start);
+            else if (v is YScalar s && s.AsBool() is { } b) movable = b;
+            else diagnostics.Error("volume.movable", $"volumes.{key}.x-composer.movable must be true or false, not {(v is YScalar t ? $"'{t.Value}'" : "a " + v.KindName)}", v.Start);
+        }
+        return movable;
     }
 
     /// <summary>

@@ -91,6 +91,8 @@ public sealed record Volume
     public bool External { get; init; }
     public ImmutableSortedDictionary<string, string> DriverOpts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>False with <c>x-composer: { movable: false }</c>: <c>composer move</c> refuses to carry it to another host.</summary>
+    public bool Movable { get; init; } = true;
 }
 
 /// <summary>

@@ -295,6 +295,7 @@ public static partial class ProjectWriter
         if (v.Driver is not null) o["driver"] = v.Driver;
         if (!v.DriverOpts.IsEmpty) o["driver_opts"] = v.DriverOpts.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
         if (!v.Labels.IsEmpty) o["labels"] = v.Labels.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+        if (!v.Movable) o["x-composer"] = new Dictionary<string, object?> { ["movable"] = false };
         return o;
     }
 }

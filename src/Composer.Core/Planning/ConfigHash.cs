@@ -25,6 +25,7 @@ public static class ConfigHash
     /// <summary>The canonical JSON: sorted keys, empty and default fields left out.</summary>
     public static string CanonicalForm(Service s)
     {
+        s = Hosts.AmbassadorRoutes.WithoutRoute(s);
         var o = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
             ["form"] = FormVersion,

@@ -49,6 +49,8 @@ public sealed partial class ComposeActions
             return await ExecuteAsync(Planner.PlanUp(project, observed, options), cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (!done) return UpOutcome.Failed;
+        // Import ambassadors kept across a move or an address change still name the old route in their environment.
+        if (engine is Hosts.HostEngines hosts && !options.NoStart) await Hosts.AmbassadorRoutes.SyncAsync(project, hosts, cancellationToken).ConfigureAwait(false);
         if (request.Wait && !options.NoStart && !await WaitAsync(request, cancellationToken).ConfigureAwait(false)) return UpOutcome.Failed;
         if (request.Watch)
             return await WatchAsync(new WatchRequest(project), cancellationToken).ConfigureAwait(false) ? UpOutcome.Succeeded : UpOutcome.Failed;

@@ -12,7 +12,7 @@ namespace Composer.Core.Tests.TestSupport;
 /// An in-memory engine: enough of Docker's behaviour (names unique, links need an existing target, start needs a
 /// created container) to test the planner and executor without one. Records every call in order.
 /// </summary>
-public sealed class FakeEngine : IContainerEngine
+public sealed partial class FakeEngine : IContainerEngine
 {
     public sealed record Container(string Id, ContainerSpec Spec, string State, string ImageId);
 

@@ -31,8 +31,7 @@ public sealed class HostLab : IAsyncLifetime
         foreach (var host in Hosts)
             if ((await SwarmLab.RunAsync("docker", ["-H", Socket(host), "version", "--format", "{{.Server.Version}}"], TimeSpan.FromSeconds(10), check: false)).Exit == 0) up++;
         if (up == Hosts.Length) return;
-        // Take the lab down at the end only when none of it was up: a host missing now may be one watch's failover
-        // test stopped on purpose (it starts it again itself), and other test runs may be using the rest.
+        // Stopped again at the end only when none was up: a lab with one engine down is another test's (a host killed on purpose).
         _startedHere = up == 0;
         await SwarmLab.RunAsync("bash", [SwarmLab.Script, "up"], TimeSpan.FromSeconds(120), env: Lab);
     }
