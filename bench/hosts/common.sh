@@ -23,12 +23,14 @@ cleanup() {
   [ -n "$watch_pid" ] && kill -TERM "$watch_pid" 2>/dev/null && wait "$watch_pid" 2>/dev/null || true
   for h in hostA hostB hostC; do on "$h" version >/dev/null 2>&1 || lab start "$h" >&2; done
   c down -t 1 >/dev/null 2>&1 || true
+  cp "$work/watch.jsonl" /tmp/bench-hosts-watch.jsonl 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 start_watch() {
-  c watch --format json > "$work/watch.jsonl" 2>"$work/watch.err" &
+  # Started directly (not through c()), so $! is composer itself and the cleanup's SIGTERM reaches it.
+  $composer -p "$project" watch --format json > "$work/watch.jsonl" 2>"$work/watch.err" &
   watch_pid=$!
   local deadline=$(( $(now_ms) + 60000 ))
   until grep -q 'container(s) running' "$work/watch.jsonl"; do
