@@ -23,6 +23,11 @@ public sealed class HostWatchTests
             expose: ["5432"]
             command: [sh, -c, 'while true; do echo "db says hi" | nc -l -p 5432; done']
             x-composer: { host: a, failover: [c] }
+          cache:
+            image: composer-busybox:1
+            init: true
+            command: [sleep, "2147483647"]
+            x-composer: { host: a }
           api:
             image: composer-busybox:1
             init: true
@@ -59,7 +64,7 @@ public sealed class HostWatchTests
             incident.GetProperty("outcome").GetString().Should().Be("restarted");
             (await HostLab.DockerAsync("hostA", "inspect", "-f", "{{.State.Running}}", project.ContainerName("db"))).Output.Trim().Should().Be("true");
             await ConsumerWorksAsync(project, "after the repair");
-            (await HostLab.ResourcesAsync("hostC", project.Name)).Should().BeEmpty("a crash is repaired on its own host");
+            (await HostLab.ResourcesAsync("hostC", project.Name)).Should().NotContain(project.ContainerName("db"), "a crash is repaired on its own host");
 
             (await watch.InterruptAsync()).Should().Be(0);
             await project.RunOkAsync("down");
@@ -86,7 +91,7 @@ public sealed class HostWatchTests
             (await LabAsync("kill", "hostA")).Exit.Should().Be(0);
 
             var reported = await watch.NextLineAsync(l => l.Contains("host a unreachable"), "host a to be reported unreachable");
-            reported.Should().Contain("db, db-export unknown").And.Contain("nothing on a is repaired until it answers");
+            reported.Should().Contain("cache, db, db-export unknown").And.Contain("nothing on a is repaired until it answers");
             await watch.NextLineAsync(l => l.Contains("db: a has not answered for") && l.Contains("failing over to c"), "db to fail over to c");
             await watch.NextLineAsync(l => l.Contains($"{project.ContainerName("db-import-b")} on b now forwards to {HostLab.Address("hostC")}:5432"), "the import on b to be re-pointed");
             await ConsumerWorksAsync(project, "on c after the failover");
@@ -100,6 +105,8 @@ public sealed class HostWatchTests
             // One copy of each: the stale db and export on a are gone, the ones on c serve.
             (await HostLab.ResourcesAsync("hostA", project.Name)).Should().NotContain([project.ContainerName("db"), project.ContainerName("db-export")]);
             (await HostLab.DockerAsync("hostC", "inspect", "-f", "{{.State.Running}}", project.ContainerName("db"))).Output.Trim().Should().Be("true");
+            await Eventually.Until(() => HostLab.DockerAsync("hostA", "inspect", "-f", "{{.State.Running}}", project.ContainerName("cache")),
+                r => r.Output.Trim() == "true", "cache, which has no failover, to run on a again", Deadline);
             await ConsumerWorksAsync(project, "after a's return");
 
             (await watch.InterruptAsync()).Should().Be(0);
