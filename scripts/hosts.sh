@@ -4,6 +4,8 @@
 #   scripts/hosts.sh up       network namespaces + one dockerd per host + the test image; SWARM=1 also forms a swarm
 #   scripts/hosts.sh status   each host's engine and, with a swarm, its nodes
 #   scripts/hosts.sh down     stop and remove exactly what `up` made
+#   scripts/hosts.sh kill H   host H loses power: SIGKILL of its dockerd, containerd and every container (watch's tests)
+#   scripts/hosts.sh start H  host H's engine started again (its containers come back stopped, as after a reboot)
 #
 # Environment: HOSTS="nodeA nodeB nodeC" (names; each gets netns <name>, socket unix:///run/<name>/docker.sock and
 # address 10.99.0.11, .12, ... in that order), SWARM=0|1 (1: the first host inits a swarm, the others join as workers,
@@ -223,9 +225,23 @@ cmd_down() {
   log "down: ${NODES[*]}"
 }
 
+# Only for the hosts' own engines: a host "loses power" (nothing is shut down cleanly, nothing is left running).
+cmd_kill() {
+  check_tools
+  local n; for n in "$@"; do index_of "$n" >/dev/null; reap "$n"; log "$n: killed (engine, containerd, containers)"; done
+}
+
+cmd_start() {
+  check_tools
+  network_up
+  local n; for n in "$@"; do index_of "$n" >/dev/null; engine_up "$n"; image_up "$n"; done
+}
+
 case ${1:-} in
   up) cmd_up ;;
   status) cmd_status ;;
   down) cmd_down ;;
-  *) echo "usage: $0 up|status|down   (LAB=swarm|hosts HOSTS=\"nodeA nodeB nodeC\" SWARM=0|1)" >&2; exit 2 ;;
+  kill) shift; [[ $# -gt 0 ]] || die "kill: which host?"; cmd_kill "$@" ;;
+  start) shift; [[ $# -gt 0 ]] || die "start: which host?"; cmd_start "$@" ;;
+  *) echo "usage: $0 up|status|down|kill HOST|start HOST   (LAB=swarm|hosts HOSTS=\"nodeA nodeB nodeC\" SWARM=0|1)" >&2; exit 2 ;;
 esac

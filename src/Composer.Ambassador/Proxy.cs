@@ -207,13 +207,45 @@ public sealed class Proxy
         }
     }
 
-    /// <summary>Resolves the name now (never cached) and connects to the first address that accepts.</summary>
+    /// <summary>Host name → the addresses it resolved to last (for <see cref="SlowLookup"/>).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IPAddress[]> LastResolved = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A lookup slower than this tries the name's last addresses meanwhile: an engine's DNS can take seconds to say
+    /// that a stopped container's name is unknown (5 s where it has no upstream resolver), and lookups of one name
+    /// queue behind each other, so connections made after the backend is back would wait for the lookups made while
+    /// it was down. A restarted container usually has its old address again.
+    /// </summary>
+    private static readonly TimeSpan SlowLookup = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Resolves the name now (the result is never trusted over a fresh answer) and connects to the first address that accepts.</summary>
     private static async Task<Socket> ConnectAsync(Target target, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(target.Host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(target.Host, AddressFamily.InterNetwork, cancellationToken).ConfigureAwait(false);
+        if (IPAddress.TryParse(target.Host, out var literal)) return await ConnectToAsync([literal], target.Port, cancellationToken).ConfigureAwait(false);
+        var lookup = Dns.GetHostAddressesAsync(target.Host, AddressFamily.InterNetwork, cancellationToken);
+        _ = lookup.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully && t.Result.Length > 0) LastResolved[target.Host] = t.Result;
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (LastResolved.TryGetValue(target.Host, out var known)
+            && await Task.WhenAny(lookup, Task.Delay(SlowLookup, cancellationToken)).ConfigureAwait(false) != lookup)
+        {
+            try
+            {
+                return await ConnectToAsync(known, target.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                // Not there (any more): the lookup decides.
+            }
+        }
+        var addresses = await lookup.ConfigureAwait(false);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
+        return await ConnectToAsync(addresses, target.Port, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Socket> ConnectToAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
         SocketException? last = null;
         foreach (var address in addresses)
         {
@@ -222,7 +254,7 @@ public sealed class Proxy
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attempt.CancelAfter(TimeSpan.FromSeconds(2));
-                await socket.ConnectAsync(new IPEndPoint(address, target.Port), attempt.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token).ConfigureAwait(false);
                 return socket;
             }
             catch (SocketException e) { socket.Dispose(); last = e; }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Composer.Core.Hosts;
 using Composer.Core.Model;
 
@@ -33,8 +32,9 @@ public static class HostFailover
     /// <summary>
     /// The project as watch supervises it: services on hosts that do not answer are left out (nothing is repaired
     /// there, and what depends on them across hosts no longer waits for them), failed-over services run on their
-    /// standby (an export ambassador published on the standby's address). Import ambassadors keep their file's
-    /// target: they are re-pointed live (<see cref="Routes"/>), so neither they nor their consumers are recreated.
+    /// standby (an export ambassador published on the standby's address), and import ambassadors route to it. A
+    /// route is not part of an import's config hash: a running import is re-pointed live
+    /// (<see cref="AmbassadorRoutes.SyncAsync"/>), so neither it nor its consumers are recreated.
     /// </summary>
     public static Project View(Project project, IReadOnlySet<string> reachable, IReadOnlyDictionary<string, string> failedOver)
     {
@@ -47,6 +47,7 @@ public static class HostFailover
                 DependsOn = service.DependsOn.Where(d => kept.ContainsKey(d.Key)).ToImmutableSortedDictionary(StringComparer.Ordinal),
                 Links = [.. service.Links.Where(l => kept.ContainsKey(l.Service))],
             };
+            if (Route(project, s, failedOver) is { } route) s = s with { Environment = s.Environment.SetItem("AMBASSADOR_TARGET", route.Target) };
             if (failedOver.TryGetValue(s.Name, out var standby))
             {
                 s = s with { Extensions = s.Extensions.SetItem(ServicePlacement.HostKey, standby) };
@@ -101,17 +102,16 @@ public static class HostFailover
     /// Where each import ambassador of a failed-over provider must send new connections (<c>address:port</c> of the
     /// standby, where the provider's export is published): import service → (its host, target).
     /// </summary>
-    public static ImmutableSortedDictionary<string, (string Host, string Target)> Routes(Project project, IReadOnlyDictionary<string, string> failedOver)
+    public static ImmutableSortedDictionary<string, (string Host, string Target)> Routes(Project project, IReadOnlyDictionary<string, string> failedOver) =>
+        project.Services.Values.Select(s => (s.Name, Route: Route(project, s, failedOver))).Where(r => r.Route is not null)
+            .ToImmutableSortedDictionary(r => r.Name, r => r.Route!.Value, StringComparer.Ordinal);
+
+    private static (string Host, string Target)? Route(Project project, Service import, IReadOnlyDictionary<string, string> failedOver)
     {
-        var result = ImmutableSortedDictionary.CreateBuilder<string, (string, string)>(StringComparer.Ordinal);
-        foreach (var import in project.Services.Values.Where(s => s.Labels.GetValueOrDefault(HostLabels.Ambassador) == "import"))
-        {
-            if (AmbassadorExpansion.ProviderOf(import) is not { } provider || !project.Services.TryGetValue(provider, out var p)) continue;
-            var host = EffectiveHost(p, failedOver);
-            if (host == p.HostOf() || project.Host(host)?.Address is not { } address) continue;
-            result[import.Name] = (import.HostOf(), $"{address}:{CrossHostReferences.PortsOf(p).First().ToString(CultureInfo.InvariantCulture)}");
-        }
-        return result.ToImmutable();
+        if (import.Labels.GetValueOrDefault(HostLabels.Ambassador) != "import" || AmbassadorExpansion.ProviderOf(import) is not { } provider
+            || !project.Services.TryGetValue(provider, out var p)) return null;
+        var host = EffectiveHost(p, failedOver);
+        return host == p.HostOf() ? null : (import.HostOf(), AmbassadorRoutes.ExportAddress(project, p, host));
     }
 
     /// <summary>

@@ -84,8 +84,8 @@ public sealed class HostWatch
                 var view = HostFailover.View(_project, _reachable, _failedOver);
                 using var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var routed = new HostEngines(_engines.Where(e => _reachable.Contains(e.Key)).ToDictionary(), Placement.Of(view), _imageSource);
-                var options = _supervisor with { AfterResync = ct => RepointAsync(ct) };
-                var supervising = new Supervisor(view, routed, routed, new RepointOnRecreate(_output, this, generation.Token), options, _time).RunAsync(generation.Token);
+                var options = _supervisor with { AfterResync = ct => RepointAsync(view, routed, ct) };
+                var supervising = new Supervisor(view, routed, routed, _output, options, _time).RunAsync(generation.Token);
                 await WaitForChangeAsync(cancellationToken).ConfigureAwait(false);
                 await generation.CancelAsync().ConfigureAwait(false);
                 await supervising.ConfigureAwait(false);
@@ -180,23 +180,21 @@ public sealed class HostWatch
         }
     }
 
-    /// <summary>Import ambassadors of failed-over providers send new connections to the standby (written into each, live).</summary>
-    private async Task RepointAsync(CancellationToken ct)
+    /// <summary>
+    /// Running import ambassadors send new connections where the view routes them (the standby of a failed-over
+    /// provider), written into each live; one created later has the route in its environment.
+    /// </summary>
+    private async Task RepointAsync(Project view, HostEngines routed, CancellationToken ct)
     {
-        foreach (var (import, (host, target)) in HostFailover.Routes(_project, _failedOver))
+        try
         {
-            if (!_reachable.Contains(host) || _engines[host] is not IEngineTransfer transfer) continue;
-            var container = _project.ContainerName(_project.Services[import], 1);
-            try
-            {
-                // The ambassador reads this file at every new connection (src/Composer.Ambassador, AMBASSADOR_TARGET_FILE).
-                await transfer.WriteFilesAsync(container, [new InjectedFile("/run/composer-ambassador/target", target + "\n", Mode: 0x1A4)], ct).ConfigureAwait(false);
-                _output.Info($"{container} on {host} now forwards to {target}");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                _output.Info($"could not re-point {container} on {host} to {target}: {e.Message}");
-            }
+            await AmbassadorRoutes.SyncAsync(view, routed, ct).ConfigureAwait(false);
+            foreach (var (import, (host, target)) in HostFailover.Routes(_project, _failedOver).Where(r => _reachable.Contains(r.Value.Host)))
+                _output.Info($"{_project.ContainerName(_project.Services[import], 1)} on {host} now forwards to {target}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _output.Info($"could not re-point the import ambassadors: {e.Message}");
         }
     }
 
@@ -234,17 +232,4 @@ public sealed class HostWatch
     }
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>A recreated import ambassador starts from its file's target: point it at the standby again.</summary>
-    private sealed class RepointOnRecreate(IWatchOutput inner, HostWatch watch, CancellationToken ct) : IWatchOutput
-    {
-        public void Info(string message) => inner.Info(message);
-
-        public void Incident(IncidentReport report)
-        {
-            inner.Incident(report);
-            if (watch._project.Services.TryGetValue(report.Service, out var s) && s.Labels.GetValueOrDefault(HostLabels.Ambassador) == "import" && report.Outcome != "failed")
-                _ = Task.Run(() => watch.RepointAsync(ct), ct);
-        }
-    }
 }

@@ -36,7 +36,7 @@ public sealed class HostWatchTests
         var view = HostFailover.View(project, new HashSet<string> { "b", "c" }, None);
         view.Services.Keys.Should().BeEquivalentTo("api", "db-import-b");
         view.Services["db-import-b"].DependsOn.Should().BeEmpty("its export on a is gone");
-        view.Services["db-import-b"].Environment["AMBASSADOR_TARGET"].Should().Be("10.99.1.11:5432", "imports are re-pointed live, never recreated");
+        view.Services["db-import-b"].Environment["AMBASSADOR_TARGET"].Should().Be("10.99.1.11:5432", "db has not failed over");
         HostFailover.ServicesOn(project, "a", None).Should().Equal("cache", "db", "db-export");
     }
 
@@ -51,6 +51,8 @@ public sealed class HostWatchTests
         view.Services["db-export"].HostOf().Should().Be("c");
         view.Services["db-export"].Ports.Should().Equal(new PortBinding(5432, "5432", "10.99.1.13"));
         Placement.Of(view).ServiceHosts["db"].Should().Be("c");
+        view.Services["db-import-b"].Environment["AMBASSADOR_TARGET"].Should().Be("10.99.1.13:5432");
+        ConfigHash.Compute(view.Services["db-import-b"]).Should().Be(ConfigHash.Compute(project.Services["db-import-b"]), "re-pointed live, never recreated");
         HostFailover.Routes(project, failedOver).Should().Equal(new Dictionary<string, (string, string)> { ["db-import-b"] = ("b", "10.99.1.13:5432") });
         HostFailover.Routes(project, None).Should().BeEmpty("a provider on its own host needs no re-pointing");
         HostFailover.StaleOn("a", failedOver).Should().Equal("db", "db-export");
