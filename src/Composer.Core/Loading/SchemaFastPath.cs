@@ -58,16 +58,22 @@ internal static partial class SchemaFastPath
         public bool MaybeNullable => SurelyNullable || OneOf is not null || AnyOf is not null || AllOf is not null;
     }
 
-    private static readonly Lazy<Node?> Root = new(() =>
+    private sealed record Compiled(Node Root, Dictionary<string, Node> Definitions);
+
+    private static readonly Lazy<Compiled?> Schema = new(() =>
     {
         try { return Compile(SchemaValidator.SchemaText); }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or OverflowException) { return null; }
     });
 
     /// <summary>True only when NJsonSchema would report no error for <paramref name="document"/>.</summary>
-    public static bool IsValid(YNode document) => Root.Value is { } root && Check(document, root) == Verdict.Valid;
+    public static bool IsValid(YNode document) => Schema.Value is { } schema && Check(document, schema.Root) == Verdict.Valid;
 
-    private static Node Compile(string schemaText)
+    /// <summary>True only when NJsonSchema would report no error for <paramref name="node"/> against the schema's definition <paramref name="definition"/>.</summary>
+    public static bool IsValid(YNode node, string definition) =>
+        Schema.Value is { } schema && schema.Definitions.TryGetValue(definition, out var defined) && Check(node, defined) == Verdict.Valid;
+
+    private static Compiled Compile(string schemaText)
     {
         using var json = JsonDocument.Parse(schemaText);
         var definitions = new Dictionary<string, Node>(StringComparer.Ordinal);
@@ -78,7 +84,7 @@ internal static partial class SchemaFastPath
         var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
         Resolve(root, definitions, seen);
         foreach (var d in definitions.Values) Resolve(d, definitions, seen);
-        return root;
+        return new Compiled(root, definitions);
     }
 
     private static void Resolve(Node node, Dictionary<string, Node> definitions, HashSet<Node> seen)
