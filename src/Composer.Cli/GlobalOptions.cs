@@ -52,7 +52,10 @@ public sealed class GlobalOptions
     /// </summary>
     public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true, bool envFiles = true)
     {
-        var result = new ProjectLoader(validated: DiskValidationCache.ForUser()).Load(ProjectOptions(parse, services) with { Interpolate = interpolate, DiscardEnvFiles = !envFiles });
+        var timings = CommandTimings.ForLoad();
+        var options = ProjectOptions(parse, services) with { Interpolate = interpolate, DiscardEnvFiles = !envFiles };
+        var result = LoadWithoutCollections.Run(() => new ProjectLoader(validated: DiskValidationCache.ForUser(), timings: timings).Load(options));
+        CommandTimings.Loaded(timings);
         // A file that fails to load has all its diagnostics, warnings included, printed once by the command's guard.
         if (result.Success) Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
         var project = result.GetProjectOrThrow();

@@ -1,4 +1,7 @@
 using Composer.Cli;
 
+CommandTimings.MainStarted();
 if (DockerCliPlugin.TryAnswer(ref args)) return ExitCodes.Ok;
-return await ComposerApp.RunAsync(args);
+var exitCode = await ComposerApp.RunAsync(args);
+CommandTimings.MainEnded();
+return exitCode;

@@ -26,7 +26,7 @@ public sealed class SchemaFastPathTests
     private static bool NJsonSchemaValid(YNode doc)
     {
         var bag = new DiagnosticBag();
-        SchemaValidator.ValidateFully(doc, bag);
+        SchemaValidator.ValidateFully(doc, bag, trustFastPath: false);
         return !bag.HasErrors;
     }
 
@@ -74,5 +74,20 @@ public sealed class SchemaFastPathTests
         var doc = Parse(yaml);
         NJsonSchemaValid(doc).Should().BeTrue();
         SchemaFastPath.IsValid(doc).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("services:\n  a:\n    image: x\n  b:\n    image: y\n    unknown: 1\n  c:\n    image: z\n    ports: [{target: x}]\n  d:\n    image: w\n")]
+    [InlineData("services:\n  a:\n    image: x\n    restart: sometimes\n  b:\n    image: y\n  c: 1\nnetworks:\n  n: 2\n")]
+    [InlineData("services:\n  a:\n    image: x\n  b@:\n    image: y\n    imgae: z\n")]
+    public void Services_the_fast_path_passes_are_left_out_of_NJsonSchema_without_losing_an_error(string yaml)
+    {
+        var doc = Parse(yaml);
+        var trusted = new DiagnosticBag();
+        SchemaValidator.ValidateFully(doc, trusted);
+        var everyService = new DiagnosticBag();
+        SchemaValidator.ValidateFully(doc, everyService, trustFastPath: false);
+        trusted.HasErrors.Should().BeTrue();
+        trusted.Items.Select(d => d.ToString()).Should().Equal(everyService.Items.Select(d => d.ToString()));
     }
 }

@@ -10,7 +10,7 @@ namespace Composer.Core.Loading;
 /// (<see cref="PathRebase"/>), so every later stage sees one document whose relative paths belong to the project
 /// directory. The split follows compose-go's loader: include.go, extends.go and paths/.
 /// </summary>
-internal sealed class DocumentLoader(IFileSource files, DiagnosticBag diagnostics, bool interpolate)
+internal sealed class DocumentLoader(IFileSource files, DiagnosticBag diagnostics, bool interpolate, LoadTimings? timings = null)
 {
     public DiagnosticBag Diagnostics => diagnostics;
     public IFileSource Files => files;
@@ -50,12 +50,14 @@ internal sealed class DocumentLoader(IFileSource files, DiagnosticBag diagnostic
             _parsed[(path, variables)] = null;
             return null;
         }
+        timings?.Lap("read");
         if (text is null)
             diagnostics.Error("config.missing-file", $"open {path}: no such file or directory", referencedFrom);
         else
         {
             var errorsBefore = diagnostics.Errors.Count();
             var documents = YamlReader.ParseAll(text, path, diagnostics);
+            timings?.Lap("parse");
             if (diagnostics.Errors.Count() == errorsBefore)
             {
                 result = new YMapping(new SourcePosition(path, 1, 1), []);
@@ -67,7 +69,9 @@ internal sealed class DocumentLoader(IFileSource files, DiagnosticBag diagnostic
                             continue;
                         case YMapping m:
                             var ready = interpolate ? (YMapping)YamlTransforms.Interpolate(m, Lookup(variables), diagnostics) : m;
+                            timings?.Lap("interpolate");
                             ready = TypeCasts.Apply(ready, diagnostics);
+                            timings?.Lap("typecasts");
                             result = result.Entries.Count == 0 ? ready : (YMapping)YamlTransforms.Merge(result, ready);
                             continue;
                         default:

@@ -120,8 +120,12 @@ public sealed partial class Normalizer(NormalizerContext context, DiagnosticBag 
         }
     }
 
+    private static readonly ImmutableSortedDictionary<string, string> EmptyDict = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+    private static readonly ImmutableSortedDictionary<string, string?> EmptyNullableDict = ImmutableSortedDictionary.Create<string, string?>(StringComparer.Ordinal);
+
     private static ImmutableSortedDictionary<string, string> Dict(YNode? node)
     {
+        if (node is not (YMapping or YSequence)) return EmptyDict; // most keys are absent from most services
         var result = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (var (k, v, _) in Pairs(node, '=')) result[k] = v ?? "";
         return result.ToImmutable();
@@ -129,6 +133,7 @@ public sealed partial class Normalizer(NormalizerContext context, DiagnosticBag 
 
     private static ImmutableSortedDictionary<string, string?> NullableDict(YNode? node)
     {
+        if (node is not (YMapping or YSequence)) return EmptyNullableDict;
         var result = ImmutableSortedDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
         foreach (var (k, v, _) in Pairs(node, '=')) result[k] = v;
         return result.ToImmutable();

@@ -15,9 +15,10 @@ public sealed record LoadResult(Project? Project, IReadOnlyList<Diagnostic> Diag
 /// <summary>
 /// The loading pipeline: find files → parse (positions kept) → interpolate → merge → validate against the schema →
 /// normalize → profiles → dependency graph. Reads files only through <see cref="IFileSource"/>; a document that
-/// <paramref name="validated"/> already knows as valid is not validated again.
+/// <paramref name="validated"/> already knows as valid is not validated again; <paramref name="timings"/>, when given,
+/// is told where the time went.
 /// </summary>
-public sealed partial class ProjectLoader(IFileSource? files = null, IValidationCache? validated = null)
+public sealed partial class ProjectLoader(IFileSource? files = null, IValidationCache? validated = null, LoadTimings? timings = null)
 {
     public static readonly ImmutableArray<string> DefaultFileNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
     private static readonly string[] OverrideFileNames = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
@@ -76,13 +77,15 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         variables = new Dictionary<string, string>(variables, StringComparer.Ordinal) { ["COMPOSE_PROJECT_NAME"] = name };
         string? Lookup(string key) => variables.TryGetValue(key, out var v) ? v : null;
 
-        var documents = new DocumentLoader(_files, diagnostics, options.Interpolate);
+        timings?.Lap("files+env+name");
+        var documents = new DocumentLoader(_files, diagnostics, options.Interpolate, timings);
         YNode? merged = null;
         foreach (var file in configFiles)
         {
             // Every file is read even after an error in another, so all their problems are reported together.
             var document = documents.Load(file, variables, projectDirectory, [], null);
             if (document is not null) merged = merged is null ? document : YamlTransforms.Merge(merged, document);
+            timings?.Lap("include+extends+merge");
         }
         if (diagnostics.HasErrors || merged is null || MergeTags.Resolve(merged) is not YMapping root) return null;
         if (root.Entries.Count == 0)
@@ -92,11 +95,15 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         }
 
         var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
-        if (fingerprint is null || !validated!.Contains(fingerprint))
+        var known = fingerprint is not null && validated!.Contains(fingerprint);
+        timings?.Lap("fingerprint");
+        if (!known)
         {
             SchemaValidator.Validate(root, diagnostics);
+            timings?.Lap("schema");
             if (diagnostics.HasErrors) return null;
             if (fingerprint is not null) validated!.Add(fingerprint);
+            timings?.Lap("cache-write");
         }
 
         CanonicalChecks.Run(root, diagnostics);
@@ -104,6 +111,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText) { DiscardEnvFiles = options.DiscardEnvFiles };
         var normalizing = new DiagnosticBag();
         var project = new Normalizer(context, normalizing).Normalize(root, name);
+        timings?.Lap("normalize");
         var acting = ActedOn(project, options);
         ReportForSelection(normalizing, acting, diagnostics);
         if (diagnostics.HasErrors) return null;
@@ -115,8 +123,10 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         if (diagnostics.HasErrors) return null;
         project = HostsLoader.Apply(project, root, diagnostics);
         if (diagnostics.HasErrors) return null;
+        timings?.Lap("profiles+checks");
         var positions = (root["services"] as YMapping)?.Entries.ToDictionary(e => e.Key.Value, e => e.Key.Start) ?? [];
         DependencyGraph.Build(project, diagnostics, positions);
+        timings?.Lap("graph");
         return project;
     }
 

@@ -7,32 +7,77 @@ namespace Composer.Core.Loading;
 public static class YamlTransforms
 {
     /// <summary>Substitutes variables in every scalar value (never in keys), keeping positions.</summary>
-    public static YNode Interpolate(YNode node, Func<string, string?> lookup, DiagnosticBag diagnostics, string path = "")
+    public static YNode Interpolate(YNode node, Func<string, string?> lookup, DiagnosticBag diagnostics, string path = "") =>
+        new Interpolator(lookup, diagnostics, path).Apply(node);
+
+    /// <summary>
+    /// Walks the tree once; a node none of whose scalars changes is returned as it is, and the path a message needs is
+    /// spelled only for an error (a 1,000-service file has tens of thousands of scalars and almost never an error).
+    /// </summary>
+    private sealed class Interpolator(Func<string, string?> lookup, DiagnosticBag diagnostics, string root)
     {
-        switch (node)
+        private readonly List<(string? Key, int Index)> _path = [];
+
+        public YNode Apply(YNode node)
         {
-            case YScalar s:
+            switch (node)
             {
-                var result = Interpolation.Apply(s.Value, lookup);
-                foreach (var name in result.Unset)
-                    diagnostics.Warning("interpolation.unset", $"The \"{name}\" variable is not set. Defaulting to a blank string.", s.Start);
-                if (result.Error is not null)
+                case YScalar s:
                 {
-                    diagnostics.Error("interpolation", $"{(path.Length == 0 ? "" : path + ": ")}{result.Error}", s.Start);
-                    return s;
+                    if (!s.Value.Contains('$')) return s;
+                    var result = Interpolation.Apply(s.Value, lookup);
+                    foreach (var name in result.Unset)
+                        diagnostics.Warning("interpolation.unset", $"The \"{name}\" variable is not set. Defaulting to a blank string.", s.Start);
+                    if (result.Error is not null)
+                    {
+                        var path = Path();
+                        diagnostics.Error("interpolation", $"{(path.Length == 0 ? "" : path + ": ")}{result.Error}", s.Start);
+                        return s;
+                    }
+                    if (result.Value == s.Value) return s;
+                    // "${UNSET}" is the empty string, not null: a value that interpolates to nothing stays a string.
+                    return result.Value!.Length == 0 ? new YScalar(s.Start, "", true, s.Tag) : s.WithValue(result.Value!);
                 }
-                if (result.Value == s.Value) return s;
-                // "${UNSET}" is the empty string, not null: a value that interpolates to nothing stays a string.
-                return result.Value!.Length == 0 ? new YScalar(s.Start, "", true, s.Tag) : s.WithValue(result.Value!);
+                case YMapping m:
+                {
+                    List<YEntry>? changed = null;
+                    for (var i = 0; i < m.Entries.Count; i++)
+                    {
+                        // x- extension fields are interpolated too, as Compose does; keys never are.
+                        var e = m.Entries[i];
+                        _path.Add((e.Key.Value, 0));
+                        var value = Apply(e.Value);
+                        _path.RemoveAt(_path.Count - 1);
+                        if (ReferenceEquals(value, e.Value) && changed is null) continue;
+                        changed ??= [.. m.Entries.Take(i)];
+                        changed.Add(ReferenceEquals(value, e.Value) ? e : new YEntry(e.Key, value));
+                    }
+                    return changed is null ? m : new YMapping(m.Start, changed, m.Tag);
+                }
+                case YSequence q:
+                {
+                    List<YNode>? changed = null;
+                    for (var i = 0; i < q.Items.Count; i++)
+                    {
+                        _path.Add((null, i));
+                        var item = Apply(q.Items[i]);
+                        _path.RemoveAt(_path.Count - 1);
+                        if (ReferenceEquals(item, q.Items[i]) && changed is null) continue;
+                        changed ??= [.. q.Items.Take(i)];
+                        changed.Add(item);
+                    }
+                    return changed is null ? q : new YSequence(q.Start, changed, q.Tag);
+                }
+                default:
+                    return node;
             }
-            case YMapping m:
-                return new YMapping(m.Start, m.Entries.Select(e =>
-                    // x- extension fields are interpolated too, as Compose does; keys never are.
-                    new YEntry(e.Key, Interpolate(e.Value, lookup, diagnostics, Join(path, e.Key.Value)))).ToList(), m.Tag);
-            case YSequence q:
-                return new YSequence(q.Start, q.Items.Select((i, n) => Interpolate(i, lookup, diagnostics, $"{path}[{n}]")).ToList(), q.Tag);
-            default:
-                return node;
+        }
+
+        private string Path()
+        {
+            var path = root;
+            foreach (var (key, index) in _path) path = key is null ? $"{path}[{index}]" : Join(path, key);
+            return path;
         }
     }
 

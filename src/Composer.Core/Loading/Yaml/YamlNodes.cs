@@ -23,7 +23,17 @@ public sealed class YScalar(SourcePosition start, string value, bool quoted, str
     /// <summary>Quoted (or block) scalars are always strings; plain ones are typed by the YAML 1.2 core schema.</summary>
     public bool Quoted { get; } = quoted;
 
-    public ScalarKind Kind => Quoted || Tag == "!!str" ? ScalarKind.String : Classify(Value);
+    // Every stage asks (the reader, casts, fingerprint, schema, normalizer): classified once, on first use.
+    // One byte (kind + 1, 0 before the first use), so a race between threads can only classify twice.
+    private byte _kind;
+    public ScalarKind Kind
+    {
+        get
+        {
+            if (_kind == 0) _kind = (byte)((Quoted || Tag == "!!str" ? ScalarKind.String : Classify(Value)) + 1);
+            return (ScalarKind)(_kind - 1);
+        }
+    }
     public override string KindName => Kind switch
     {
         ScalarKind.Null => "null", ScalarKind.Bool => "boolean", ScalarKind.Int => "integer",

@@ -167,8 +167,9 @@ public static class YamlReader
                 {
                     parser.MoveNext();
                     var entries = new List<YEntry>();
-                    var byKey = new Dictionary<string, YEntry>(StringComparer.Ordinal);
-                    var merged = new List<YEntry>();
+                    // Most mappings are small: their keys are searched in order, and an index is made only for a large one.
+                    Dictionary<string, YEntry>? byKey = null;
+                    List<YEntry>? merged = null;
                     size = 1;
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
@@ -188,10 +189,10 @@ public static class YamlReader
                         }
                         if (key.Value == "<<" && !key.Quoted)
                         {
-                            CollectMerge(value, merged);
+                            CollectMerge(value, merged ??= []);
                             continue;
                         }
-                        if (byKey.TryGetValue(key.Value, out var previous))
+                        if (Find(entries, ref byKey, key.Value) is { } previous)
                         {
                             diagnostics.Error("yaml.duplicate-key",
                                 $"duplicate key '{key.Value}' (first defined at line {previous.Key.Start.Line}, column {previous.Key.Start.Column})",
@@ -199,17 +200,38 @@ public static class YamlReader
                             continue;
                         }
                         var entry = new YEntry(key, value);
-                        byKey[key.Value] = entry;
+                        byKey?.Add(key.Value, entry);
                         entries.Add(entry);
                     }
                     // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge-key rules).
-                    foreach (var m in merged)
-                        if (!byKey.ContainsKey(m.Key.Value)) entries.Add(m);
+                    if (merged is not null)
+                    {
+                        var explicitCount = entries.Count;
+                        foreach (var m in merged)
+                            if (Find(entries, ref byKey, m.Key.Value, explicitCount) is null) entries.Add(m);
+                    }
                     return Remember(map.Anchor, new YMapping(at, entries, TagOf(map.Tag)), size);
                 }
                 default:
                     throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
             }
+        }
+
+        private const int IndexFrom = 16;
+
+        /// <summary>The entry with <paramref name="key"/> among the first <paramref name="count"/> (all by default), indexed once there are many.</summary>
+        private static YEntry? Find(List<YEntry> entries, ref Dictionary<string, YEntry>? index, string key, int count = int.MaxValue)
+        {
+            count = Math.Min(count, entries.Count);
+            if (index is null && count >= IndexFrom)
+            {
+                index = new Dictionary<string, YEntry>(StringComparer.Ordinal);
+                for (var i = 0; i < count; i++) index[entries[i].Key.Value] = entries[i];
+            }
+            if (index is not null) return index.GetValueOrDefault(key);
+            for (var i = 0; i < count; i++)
+                if (entries[i].Key.Value == key) return entries[i];
+            return null;
         }
 
         private void CollectMerge(YNode value, List<YEntry> merged)
