@@ -45,4 +45,34 @@ public class PullPolicyTests
         never.ExitCode.Should().Be(1, never.ToString());
         never.Stderr.Should().Contain("No such image: composer-absent-image:404").And.NotContain("could not be pulled");
     }
+
+    [Fact]
+    public async Task Pull_policy_build_builds_at_every_up_and_never_pulls()
+    {
+        await using var project = await TestProject.CreateAsync("pullbuild", """
+            services:
+              app:
+                build: .
+                pull_policy: build
+                command: ["sleep", "2147483647"]
+            """, new Dictionary<string, string> { ["Dockerfile"] = "FROM composer-busybox:1\nCOPY v.txt /v.txt\n", ["v.txt"] = "one" });
+        var client = await Engine.ClientAsync();
+        var built = new List<string>();
+        try
+        {
+            (await project.RunOkAsync("up", "-d")).Stderr.Should().Contain($"Image {project.Name}-app  Built");
+            built.Add((await client.Images.InspectImageAsync($"{project.Name}-app")).ID);
+            File.WriteAllText(Path.Combine(project.Directory, "v.txt"), "two");
+            var again = await project.RunOkAsync("up", "-d");
+            built.Add((await client.Images.InspectImageAsync($"{project.Name}-app")).ID);
+            again.Stderr.Should().Contain($"Image {project.Name}-app  Built", "the image is present, but pull_policy: build builds at every up").And.NotContain("Pull");
+            (await project.ExecAsync("app", "cat", "/v.txt")).Output.Should().Be("two", "the rebuilt image's container replaced the old one");
+        }
+        finally
+        {
+            // Containers first, then both builds by id: the first one is untagged by the second.
+            await project.RunAsync("down");
+            foreach (var id in built) await Engine.RemoveImageAsync(id);
+        }
+    }
 }
