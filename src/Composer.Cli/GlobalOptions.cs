@@ -48,11 +48,13 @@ public sealed class GlobalOptions
     /// <summary>
     /// Loads the project, printing warnings; invalid files throw (exit 2). A multi-host project comes back with its
     /// cross-host ambassadors inserted (unless <paramref name="place"/> is false, for <c>config</c>), and
-    /// <see cref="Placement"/> says which engine owns what.
+    /// <see cref="Placement"/> says which engine owns what. For a command that creates no container
+    /// (<paramref name="createsContainers"/> false: down, ps, logs, stop…) two services may share a container_name.
     /// </summary>
-    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true)
+    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true, bool createsContainers = true)
     {
-        var result = new ProjectLoader(validated: DiskValidationCache.ForUser()).Load(ProjectOptions(parse, services) with { Interpolate = interpolate });
+        var options = ProjectOptions(parse, services) with { Interpolate = interpolate, CheckContainerNames = createsContainers };
+        var result = new ProjectLoader(validated: DiskValidationCache.ForUser()).Load(options);
         // A file that fails to load has all its diagnostics, warnings included, printed once by the command's guard.
         if (result.Success) Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
         var project = result.GetProjectOrThrow();
@@ -83,7 +85,7 @@ public sealed class GlobalOptions
                 return (normalized, null);
             }
         }
-        var project = LoadProject(parse);
+        var project = LoadProject(parse, createsContainers: false);
         return (project.Name, project);
     }
 

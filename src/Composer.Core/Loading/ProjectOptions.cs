@@ -18,6 +18,11 @@ public sealed record ProjectOptions
     /// <summary>The process environment (shell variables win over <c>.env</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = ImmutableDictionary<string, string>.Empty;
     public bool Interpolate { get; init; } = true;
+    /// <summary>
+    /// Whether two services may not share a container_name: Compose checks it only where containers are created
+    /// (up, create, run) and in config; down, ps, logs, start/stop… load such a file.
+    /// </summary>
+    public bool CheckContainerNames { get; init; } = true;
 
     public static ProjectOptions FromProcess(string workingDirectory) => new()
     {
