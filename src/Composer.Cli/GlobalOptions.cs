@@ -48,12 +48,17 @@ public sealed class GlobalOptions
     /// <summary>
     /// Loads the project, printing warnings; invalid files throw (exit 2). A multi-host project comes back with its
     /// cross-host ambassadors inserted (unless <paramref name="place"/> is false, for <c>config</c>), and
-    /// <see cref="Placement"/> says which engine owns what.
+    /// <see cref="Placement"/> says which engine owns what. For a command that creates no container
+    /// (<paramref name="createsContainers"/> false: down, ps, logs, stop…, build, pull) env_files are not read and two
+    /// services may share a container_name, as in Compose.
     /// </summary>
-    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true, bool envFiles = true)
+    public Project LoadProject(ParseResult parse, IEnumerable<string>? services = null, bool interpolate = true, bool place = true, bool createsContainers = true)
     {
         var timings = CommandTimings.ForLoad();
-        var options = ProjectOptions(parse, services) with { Interpolate = interpolate, DiscardEnvFiles = !envFiles };
+        var options = ProjectOptions(parse, services) with
+        {
+            Interpolate = interpolate, DiscardEnvFiles = !createsContainers, CheckContainerNames = createsContainers,
+        };
         var result = LoadWithoutCollections.Run(() => new ProjectLoader(validated: DiskValidationCache.ForUser(), timings: timings).Load(options));
         CommandTimings.Loaded(timings);
         // A file that fails to load has all its diagnostics, warnings included, printed once by the command's guard.
@@ -122,7 +127,7 @@ public sealed class GlobalOptions
             }
         }
         // These commands act on existing containers: env_files are not read, as Compose's projectOrName discards them.
-        var project = LoadProject(parse, envFiles: false);
+        var project = LoadProject(parse, createsContainers: false);
         return (project.Name, project);
     }
 

@@ -14,7 +14,7 @@ internal static class BuildCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var selected = parse.GetValue(services) ?? [];
-            var project = global.LoadProject(parse, selected, envFiles: false);
+            var project = global.LoadProject(parse, selected, createsContainers: false);
             GlobalOptions.RequireServices(project, selected);
             using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
             return Lifecycle.Exit(await actions.BuildAsync(new ServicesRequest(ProjectTarget.Of(project), selected), ct));

@@ -22,7 +22,7 @@ internal static class PullCommand
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
             var selected = parse.GetValue(services) ?? [];
-            var project = global.LoadProject(parse, selected, envFiles: false);
+            var project = global.LoadProject(parse, selected, createsContainers: false);
             GlobalOptions.RequireServices(project, selected);
             using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
             var failures = await actions.PullAsync(new PullRequest(project, selected) { Quiet = parse.GetValue(quiet) }, ct);

@@ -119,7 +119,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
 
         // Profiles first, then the consistency checks, as Compose: a disabled service neither clashes nor is checked.
         project = Profiles.Apply(project, options, variables, root["services"] as YMapping, diagnostics);
-        new SemanticChecks(project, root["services"] as YMapping, diagnostics, acting).Run();
+        new SemanticChecks(project, root["services"] as YMapping, diagnostics, acting, options.CheckContainerNames).Run();
         if (diagnostics.HasErrors) return null;
         project = HostsLoader.Apply(project, root, diagnostics);
         if (diagnostics.HasErrors) return null;

@@ -24,6 +24,12 @@ public sealed record ProjectOptions
     /// </summary>
     public bool DiscardEnvFiles { get; init; }
 
+    /// <summary>
+    /// Whether two services may not share a container_name: Compose checks it only where containers are created
+    /// (up, create, run) and in config; down, ps, logs, start/stop… load such a file.
+    /// </summary>
+    public bool CheckContainerNames { get; init; } = true;
+
     public static ProjectOptions FromProcess(string workingDirectory) => new()
     {
         WorkingDirectory = workingDirectory,

@@ -7,10 +7,11 @@ namespace Composer.Core.Loading;
 /// <summary>
 /// Cross-references a schema cannot check, made as compose-go's consistency check on the services left enabled by
 /// the profiles: every name a service uses must exist; container names are unique among the services the command
-/// acts on (<paramref name="actedOn"/>, all when null: Compose runs each of two services sharing a name alone). A host
-/// port published twice is not checked here: Compose lets the engine refuse it at <c>up</c>.
+/// acts on (<paramref name="actedOn"/>, all when null: Compose runs each of two services sharing a name alone), and
+/// only when <paramref name="checkContainerNames"/> (commands that create containers, and config). A host port
+/// published twice is not checked here: Compose lets the engine refuse it at <c>up</c>.
 /// </summary>
-internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, DiagnosticBag diagnostics, IReadOnlySet<string>? actedOn = null)
+internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, DiagnosticBag diagnostics, IReadOnlySet<string>? actedOn = null, bool checkContainerNames = true)
 {
     private bool Known(string service) => project.Services.ContainsKey(service) || project.DisabledServices.ContainsKey(service);
 
@@ -74,7 +75,7 @@ internal sealed class SemanticChecks(Project project, YMapping? serviceNodes, Di
 
             if (service.ContainerName is { } name)
             {
-                var checkedHere = actedOn is null || actedOn.Contains(service.Name);
+                var checkedHere = checkContainerNames && (actedOn is null || actedOn.Contains(service.Name));
                 if (checkedHere && containerNames.TryGetValue(name, out var other))
                     diagnostics.Error("container_name.duplicate", $"{prefix}: container name \"{name}\" is already in use by service \"{other}\"", At("container_name"));
                 else if (checkedHere) containerNames[name] = service.Name;

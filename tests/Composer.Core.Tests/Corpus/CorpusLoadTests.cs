@@ -48,6 +48,21 @@ public sealed class CorpusLoadTests
     }
 
     [Fact]
+    public void A_container_name_shared_by_two_services_is_no_error_for_commands_that_create_no_container()
+    {
+        var path = Path.Combine(Directory, "docker-compose/testdata/TestUpContainerNameConflict/compose.yaml");
+        var options = new ProjectOptions
+        {
+            WorkingDirectory = Path.GetDirectoryName(path)!, ConfigFiles = [path],
+            Environment = new Dictionary<string, string> { ["FIXED_NAME"] = "corpus-fixed" },
+        };
+        var loader = new ProjectLoader(DiskFileSource.Instance);
+        loader.Load(options).Diagnostics.Select(d => d.Message).Should().Contain(m => m.Contains("container name \"corpus-fixed\" is already in use by service"));
+        var down = loader.Load(options with { CheckContainerNames = false });
+        down.Success.Should().BeTrue(string.Join("\n", down.Diagnostics));
+    }
+
+    [Fact]
     public void Awesome_compose_has_its_39_files_and_expectations_name_existing_files()
     {
         Files("awesome-compose").Should().HaveCount(39);
