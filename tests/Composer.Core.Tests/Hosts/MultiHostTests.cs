@@ -9,12 +9,7 @@ namespace Composer.Core.Tests.Hosts;
 /// <summary>Issue 13: ambassadors inserted across hosts, and the host-routing engine over one fake engine per host.</summary>
 public sealed class MultiHostTests
 {
-    private const string Yaml = """
-        x-composer:
-          hosts:
-            a: { docker_host: "unix:///run/hostA/docker.sock", address: "10.99.1.11" }
-            b: { docker_host: "unix:///run/hostB/docker.sock", address: "10.99.1.12" }
-            c: { docker_host: "unix:///run/hostC/docker.sock", address: "10.99.1.13" }
+    private const string Yaml = FakeHosts.HostsBlock + """
         services:
           db: { image: x, expose: ["5432"], networks: { default: { aliases: [database] } }, x-composer: { host: a } }
           api: { image: x, expose: ["8080"], links: [db], x-composer: { host: b } }
@@ -62,13 +57,8 @@ public sealed class MultiHostTests
     private static (ComposeActions Actions, Dictionary<string, FakeEngine> Engines, Project Project) Hosts()
     {
         var project = AmbassadorExpansion.Expand(TestProjects.Load(Yaml));
-        var engines = new[] { "a", "b", "c" }.ToDictionary(h => h, _ =>
-        {
-            var engine = new FakeEngine();
-            engine.Images[AmbassadorExpansion.Image] = "sha256:amb";
-            return engine;
-        });
-        var routed = new HostEngines(engines.ToDictionary(kv => kv.Key, kv => (Core.Engine.IContainerEngine)kv.Value), Placement.Of(project));
+        var engines = FakeHosts.Engines("a", "b", "c");
+        var routed = new HostEngines(engines.AsPorts(), Placement.Of(project));
         return (new ComposeActions(routed, new RecordingOutput(), new CountingLocks()), engines, project);
     }
 
