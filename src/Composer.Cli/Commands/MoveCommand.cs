@@ -9,7 +9,7 @@ internal static class MoveCommand
     public static Command Create(GlobalOptions global)
     {
         var service = new Argument<string>("SERVICE") { Description = "The service to move" };
-        var to = new Option<string>("--to") { Description = "The host (a key of x-composer.hosts) to run it on", Required = true };
+        var to = new Option<string>("--to") { Description = "The host (a key of x-composer.hosts) to run it on", Required = true, HelpName = "HOST" };
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Shutdown timeout in seconds for the service's old container" };
         var command = new Command("move", "Move a service to another host of x-composer.hosts: its volumes copied, its ambassadors re-pointed, its consumers kept running")
         {

@@ -46,12 +46,21 @@ public sealed partial class ComposeActions
                 output.Info($"{move.Service} already runs on {move.To}");
                 return true;
             }
+            if (!observed.Containers.Any(c => c.Service == move.Service))
+            {
+                output.Error($"cannot move {move.Service}: it has no container on {move.From} (composer up places it; x-composer.host says where)");
+                return false;
+            }
             if (!hosts.Engines.ContainsKey(move.To))
             {
                 output.Error($"cannot move {move.Service}: no engine for host \"{move.To}\"");
                 return false;
             }
             foreach (var warning in move.Warnings) output.Warning(warning);
+            // The file's anonymous volumes are refused by the plan; the image's own (VOLUME) are only seen on the container.
+            var named = move.Current.Volumes.Values.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var mount in observed.Containers.Where(c => c.Service == move.Service).SelectMany(c => c.Mounts).Where(m => !named.Contains(m.VolumeName)).DistinctBy(m => m.Destination))
+                output.Warning($"{move.Service}: the anonymous volume at {mount.Destination} (its image's VOLUME) is not copied: it starts empty on {move.To}");
             return await new MoveRun(this, hosts, move, observed, request.Timeout).RunAsync(cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
@@ -84,6 +93,14 @@ public sealed partial class ComposeActions
             var clock = Stopwatch.StartNew();
             var step = "preparing";
             TimeSpan? heldFrom = null;
+            var mark = TimeSpan.Zero;
+            // The time a step took, for the lines that say what the consumers waited for.
+            string Since(ref TimeSpan last)
+            {
+                var took = clock.Elapsed - last;
+                last = clock.Elapsed;
+                return $"{took.TotalSeconds:0.00} s";
+            }
             try
             {
                 // Before anything stops: the images the new host needs, and no stale copy of a volume there.
@@ -97,6 +114,7 @@ public sealed partial class ComposeActions
 
                 step = "holding its importers' connections";
                 heldFrom = clock.Elapsed;
+                mark = clock.Elapsed;
                 foreach (var (container, engine) in ImportContainers())
                 {
                     var back = move.OldAddress!;
@@ -110,7 +128,7 @@ public sealed partial class ComposeActions
                     _undo.Push(($"{container.Name} started again on {move.From}", ct => From.StartContainerAsync(container.Name, ct)));
                     await From.StopContainerAsync(container.Name, timeout, cancellationToken).ConfigureAwait(false);
                 }
-                _output.Info($"{move.Service} stopped on {move.From}");
+                _output.Info($"{move.Service} stopped on {move.From} ({Since(ref mark)})");
 
                 step = $"copying its volumes to {move.To}";
                 foreach (var volume in move.Volumes)
@@ -119,12 +137,13 @@ public sealed partial class ComposeActions
                     await To.CreateVolumeAsync(spec with { Labels = spec.Labels.SetItem(HostLabels.Host, move.To) }, cancellationToken).ConfigureAwait(false);
                     _undo.Push(($"volume {volume.Name} removed from {move.To}", ct => To.RemoveVolumeAsync(volume.Name, ct)));
                     await EngineTransfers.CopyVolumeAsync(from, to, volume.Name, volume.Name, ImageOf(move.Service), cancellationToken).ConfigureAwait(false);
-                    _output.Info($"volume {volume.Name} copied {move.From} → {move.To}");
+                    _output.Info($"volume {volume.Name} copied {move.From} → {move.To} ({Since(ref mark)})");
                 }
 
                 step = $"starting it on {move.To}";
                 _undo.Push(($"{move.Service} removed from {move.To}", RemoveNewAsync));
                 if (await StartOnTargetAsync(cancellationToken).ConfigureAwait(false) is { } failure) throw new EngineException(failure);
+                _output.Info($"{move.Service} started on {move.To} ({Since(ref mark)})");
 
                 step = "re-pointing its importers";
                 foreach (var (container, engine) in ImportContainers())
@@ -176,7 +195,8 @@ public sealed partial class ComposeActions
             bool Moving(ObservedContainer c) => c.Service == move.Service || c.Service == move.Export;
             seen = seen with { Containers = [.. seen.Containers.Where(c => !Moving(c) || c.Labels.GetValueOrDefault(HostLabels.Host) == move.To)] };
             var services = next.Services.ContainsKey(move.Export) ? new[] { move.Service, move.Export } : [move.Service];
-            var plan = Planner.PlanUp(next, seen, new UpOptions { Services = [.. services], NoDeps = true });
+            // A stopped service moves stopped.
+            var plan = Planner.PlanUp(next, seen, new UpOptions { Services = [.. services], NoDeps = true, NoStart = !Old(move.Service).Any(c => c.IsRunning) });
             var progress = _output.BeginProgress();
             await using (progress.ConfigureAwait(false))
             {

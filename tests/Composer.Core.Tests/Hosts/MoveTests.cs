@@ -11,12 +11,7 @@ namespace Composer.Core.Tests.Hosts;
 /// <summary>Issue 13 item 4: <c>composer move SERVICE --to HOST</c> over one fake engine per host.</summary>
 public sealed class MoveTests
 {
-    private const string Yaml = """
-        x-composer:
-          hosts:
-            a: { docker_host: "unix:///run/hostA/docker.sock", address: "10.99.1.11" }
-            b: { docker_host: "unix:///run/hostB/docker.sock", address: "10.99.1.12" }
-            c: { docker_host: "unix:///run/hostC/docker.sock", address: "10.99.1.13" }
+    private const string Yaml = LabHosts.Block + """
         services:
           db: { image: busybox, expose: ["5432"], volumes: [data:/var/lib/db], x-composer: { host: a } }
           api: { image: x, expose: ["8080"], links: [db], x-composer: { host: b } }
@@ -130,6 +125,22 @@ public sealed class MoveTests
     }
 
     [Fact]
+    public void The_observed_host_wins_only_when_it_is_one_defined_host()
+    {
+        var file = TestProjects.Load(Yaml);
+        ObservedContainer On(string service, string host, string state = ContainerState.Running, int n = 1) => new()
+        {
+            Id = $"{service}{n}{host}", Name = $"demo-{service}-{n}", Service = service, Number = n, State = state,
+            Labels = System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add(HostLabels.Host, host),
+        };
+        ObservedPlacement.Moved(file, [On("db", "c"), On("api", "b")]).Should().Equal(new Dictionary<string, string> { ["db"] = "c" });
+        ObservedPlacement.Moved(file, [On("db", "c"), On("db", "a", n: 2)]).Should().BeEmpty("on two hosts: the file decides");
+        ObservedPlacement.Moved(file, [On("db", "c"), On("db", "a", ContainerState.Exited, 2)]).Should().ContainKey("db", "running containers decide");
+        ObservedPlacement.Moved(file, [On("db", "z")]).Should().BeEmpty("a host the file does not define");
+        ObservedPlacement.Moved(file, [On("db-export", "c")]).Should().BeEmpty("ambassadors follow their provider");
+    }
+
+    [Fact]
     public async Task A_failure_on_the_new_host_is_rolled_back_and_said()
     {
         var lab = await UpAsync();
@@ -146,6 +157,22 @@ public sealed class MoveTests
         lab.Output.Errors.Should().Contain(e => e.Contains("moving db a → c failed while starting it on c") && e.Contains("no space left"));
         lab.Output.Lines.Should().Contain(l => l.Contains("rolled back:") && l.Contains("demo-db-1 started again on a") && l.Contains("pointed back at 10.99.1.11:5432"));
         lab.Output.Lines.Should().Contain("INFO db runs on a as before");
+    }
+
+    [Fact]
+    public async Task A_stopped_service_moves_stopped_and_one_that_was_never_up_is_refused()
+    {
+        var lab = await UpAsync();
+        await lab.Engines["a"].StopContainerAsync("demo-db-1", null, CancellationToken.None);
+        (await lab.Actions.MoveAsync(new MoveRequest(lab.File, "db", "c"), CancellationToken.None)).Should().BeTrue(string.Join("\n", lab.Output.Lines));
+        lab.Engines["c"].Containers["demo-db-1"].State.Should().Be(ContainerState.Created);
+        lab.Engines["a"].Containers.Should().BeEmpty();
+
+        var empty = new[] { "a", "b", "c" }.ToDictionary(h => h, _ => (IContainerEngine)new FakeEngine());
+        var output = new RecordingOutput();
+        var fresh = new ComposeActions(new HostEngines(empty, Placement.Of(AmbassadorExpansion.Expand(lab.File))), output, new CountingLocks());
+        (await fresh.MoveAsync(new MoveRequest(lab.File, "db", "c"), CancellationToken.None)).Should().BeFalse();
+        output.Errors.Should().Contain("ERROR cannot move db: it has no container on a (composer up places it; x-composer.host says where)");
     }
 
     [Fact]

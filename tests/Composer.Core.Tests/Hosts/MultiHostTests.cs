@@ -9,7 +9,7 @@ namespace Composer.Core.Tests.Hosts;
 /// <summary>Issue 13: ambassadors inserted across hosts, and the host-routing engine over one fake engine per host.</summary>
 public sealed class MultiHostTests
 {
-    private const string Yaml = FakeHosts.HostsBlock + """
+    private const string Yaml = LabHosts.Block + """
         services:
           db: { image: x, expose: ["5432"], networks: { default: { aliases: [database] } }, x-composer: { host: a } }
           api: { image: x, expose: ["8080"], links: [db], x-composer: { host: b } }

@@ -13,7 +13,7 @@ namespace Composer.Core.Tests.Supervision;
 /// <summary>Issue 13, watch across hosts: what is supervised while a host is gone, failover and the return, on fake engines and fake time.</summary>
 public sealed class HostWatchTests
 {
-    private const string Yaml = FakeHosts.HostsBlock + """
+    private const string Yaml = LabHosts.Block + """
         services:
           db: { image: x, expose: ["5432"], x-composer: { host: a, failover: [c] } }
           cache: { image: x, x-composer: { host: a } }

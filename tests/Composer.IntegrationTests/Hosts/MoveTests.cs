@@ -116,6 +116,38 @@ public sealed class MoveTests
     }
 
     [Fact]
+    public async Task A_move_that_fails_on_the_new_host_is_rolled_back_and_the_consumer_still_reads_db_on_a()
+    {
+        await Examples.RunBuildScriptAsync("two-hosts");
+        await using var project = await TestProject.CreateAsync("hostsmvrb", ThreeHosts);
+        var api = project.ContainerName("api");
+        var squatter = project.Name + "-squatter";
+        try
+        {
+            await project.RunOkAsync("up", "-d");
+            (await HostLab.DockerAsync("hostA", "exec", project.ContainerName("db"), "sh", "-c", "echo rows-written-on-a > /data/rows")).Exit.Should().Be(0);
+            // db's export port on c's address is taken (by a container labelled as the project's, so the cleanup removes it).
+            (await HostLab.DockerAsync("hostC", "run", "-d", "--name", squatter, "--label", "com.docker.compose.project=" + project.Name,
+                "-p", HostLab.Address("hostC") + ":25432:25432", "composer-busybox:1", "sleep", "600")).Exit.Should().Be(0);
+            var before = await HostLab.ResourcesAsync("hostC", project.Name);
+
+            var move = await project.RunAsync("move", "db", "--to", "c");
+            move.ExitCode.Should().Be(1, move.ToString());
+            move.Stderr.Should().Contain("moving db a → c failed while starting it on c").And.Contain("rolled back:").And.Contain("db runs on a as before");
+
+            (await HostLab.DockerAsync("hostA", "inspect", "-f", "{{.State.Running}}", project.ContainerName("db"))).Output.Trim().Should().Be("true");
+            (await HostLab.ResourcesAsync("hostC", project.Name)).Should().BeEquivalentTo(before, "what the move made on c is removed");
+            var answer = await Eventually.Until(() => HostLab.DockerAsync("hostB", "exec", api, "sh", "-c", "timeout 20 nc db 25432 </dev/null"),
+                r => r.Output.Contains("rows-written-on-a"), "api on b to read db on a again", Deadline);
+            answer.Output.Should().Contain("rows-written-on-a");
+        }
+        finally
+        {
+            await HostLab.RemoveProjectAsync(project.Name);
+        }
+    }
+
+    [Fact]
     public async Task A_volume_marked_not_movable_is_refused_and_nothing_changes()
     {
         await Examples.RunBuildScriptAsync("two-hosts");
