@@ -1,4 +1,4 @@
-# Shared by bench/hosts/kill.sh and failover.sh (sourced): the lab, the composer binary, the project, the probe.
+# Shared by bench/hosts/kill.sh and failover.sh (watch across hosts) (sourced): the lab, the composer binary, the project, the probe.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 lab() { LAB=hosts bash "$root/scripts/hosts.sh" "$@"; }
@@ -15,7 +15,7 @@ work=$(mktemp -d /tmp/composer-bench-hosts.XXXXXX)
 if [ -n "${COMPOSER:-}" ]; then composer=$COMPOSER
 else bash "$root/scripts/publish.sh" "$work/bin" >/dev/null 2>&1; composer="$work/bin/composer"; fi
 project="bench-hosts-$$"
-cp "$here/compose.yaml" "$work/compose.yaml"
+cp "$here/watch.yaml" "$work/compose.yaml"
 cd "$work"
 c() { $composer -p "$project" "$@"; }
 watch_pid=""

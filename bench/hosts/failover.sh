@@ -19,13 +19,19 @@ for i in $(seq 1 "$rounds"); do
   killer=$!
   reported=""
   deadline=$(( t0 + 30000 ))
-  ( ms=$(first_success "$t0" "$work/first"); echo "${ms:-30000}" > "$work/works" ) &
-  prober=$!
+  prober=""
   until [ -n "$reported" ] || [ "$(now_ms)" -gt "$deadline" ]; do
     grep -q 'host a unreachable' "$work/watch.jsonl" && reported=$(( $(now_ms) - t0 ))
+    # Probing starts once the host is really gone (the kill takes a moment): an answer before that is not a failover's.
+    if [ -z "$prober" ] && ! kill -0 "$killer" 2>/dev/null; then
+      ( ms=$(first_success "$t0" "$work/first"); echo "${ms:-30000}" > "$work/works" ) &
+      prober=$!
+    fi
     sleep 0.02
   done
-  wait "$prober" "$killer"
+  wait "$killer"
+  if [ -z "$prober" ]; then ( ms=$(first_success "$t0" "$work/first"); echo "${ms:-30000}" > "$work/works" ) & prober=$!; fi
+  wait "$prober"
   works_ms=$(cat "$work/works")
   reports+=("${reported:-30000}"); works+=("$works_ms")
   lab start hostA >/dev/null 2>&1

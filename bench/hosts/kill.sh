@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Watch across hosts: SIGKILL of the provider's container on host a (db, bench/hosts/compose.yaml), `composer watch`
+# Watch across hosts: SIGKILL of the provider's container on host a (db, bench/hosts/watch.yaml), `composer watch`
 # repairing it on a; per kill the time from the kill until the consumer on host b (api, through its import and db's
 # export ambassador) first gets db's answer again. Prints each kill and p50/p95 over KILLS.
 #   bench/hosts/kill.sh [KILLS]     (default 20; COMPOSER=/path/to/composer, default scripts/publish.sh's NativeAOT)

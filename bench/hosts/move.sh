@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 13 item 4: a consumer keeps asking while its provider moves between hosts. On the host lab (LAB=hosts
-# scripts/hosts.sh, started here when none of it is up, and then stopped again), bench/hosts/move.yaml puts db
+# scripts/hosts.sh, started here when none of it is up, and then stopped again), bench/hosts/compose.yaml puts db
 # (a named volume) on a and its consumer api on b. Inside api a loop asks db (through its import ambassador) every
 # 0.1 s; meanwhile `composer move db` runs MOVES times, to c and back to a. Prints each move's wall time and the time
 # its importers were held (composer's own line), then every request's outcome: failed must be 0.
@@ -19,7 +19,6 @@ started_lab=0
 if [ "$lab_up" -eq 0 ]; then bash "$root/scripts/hosts.sh" up >/dev/null; started_lab=1
 elif [ "$lab_up" -lt 3 ]; then echo "the host lab is partly down (another test's?): not touching it"; exit 1; fi
 cd "$here"
-export COMPOSE_FILE=move.yaml   # compose.yaml is the watch benches' project
 b() { docker -H unix:///run/hostB/docker.sock "$@"; }
 cleanup() {
   $composer down -v -t 1 >/dev/null 2>&1 || true

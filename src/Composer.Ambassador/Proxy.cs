@@ -6,7 +6,8 @@ namespace Composer.Ambassador;
 
 /// <summary>
 /// Accepts connections and joins each to a fresh connection to the target. The target is looked up again for every
-/// connection (the target file, then DNS: a recreated backend has a new address, a moved one a new host), and a
+/// connection (the target file, then DNS: a recreated backend has a new address, a moved one a new host; a lookup
+/// that hangs meanwhile tries the name's last addresses), and a
 /// connect that fails because the target is not there yet (refused, name not found, unreachable, held) is retried
 /// with backoff (50 ms doubling to 1 s, jittered) for at most <see cref="AmbassadorOptions.RetryFor"/>; a re-point
 /// ends the wait at once. A backend restart or move shows the client a delay, not an error.

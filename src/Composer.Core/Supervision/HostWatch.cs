@@ -41,6 +41,8 @@ public sealed class HostWatch
     private readonly Dictionary<string, DateTimeOffset> _downSince = new(StringComparer.Ordinal);
     /// <summary>Replaced, never changed: read by repairs while the loop decides.</summary>
     private ImmutableSortedSet<string> _reachable;
+    /// <summary>Import → the route last reported for it (each re-point is reported once).</summary>
+    private ImmutableSortedDictionary<string, string> _announced = ImmutableSortedDictionary<string, string>.Empty;
     private ImmutableSortedDictionary<string, string> _failedOver = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <param name="engines">Host → engine, every host of the project (all answered when watch connected).</param>
@@ -84,6 +86,9 @@ public sealed class HostWatch
                 var view = HostFailover.View(_project, _reachable, _failedOver);
                 using var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var routed = new HostEngines(_engines.Where(e => _reachable.Contains(e.Key)).ToDictionary(), Placement.Of(view), _imageSource);
+                // Before the resync starts a failed-over provider (importers then wait for it at its new address, in
+                // their retry window), and after it (imports it created).
+                if (!HostFailover.Routes(_project, _failedOver).IsEmpty) await RepointAsync(view, routed, cancellationToken).ConfigureAwait(false);
                 var options = _supervisor with { AfterResync = ct => RepointAsync(view, routed, ct) };
                 var supervising = new Supervisor(view, routed, routed, _output, options, _time).RunAsync(generation.Token);
                 await WaitForChangeAsync(cancellationToken).ConfigureAwait(false);
@@ -190,7 +195,11 @@ public sealed class HostWatch
         {
             await AmbassadorRoutes.SyncAsync(view, routed, ct).ConfigureAwait(false);
             foreach (var (import, (host, target)) in HostFailover.Routes(_project, _failedOver).Where(r => _reachable.Contains(r.Value.Host)))
-                _output.Info($"{_project.ContainerName(_project.Services[import], 1)} on {host} now forwards to {target}");
+                if (_announced.GetValueOrDefault(import) != target)
+                {
+                    _announced = _announced.SetItem(import, target);
+                    _output.Info($"{_project.ContainerName(_project.Services[import], 1)} on {host} now forwards to {target}");
+                }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -57,13 +57,8 @@ public sealed class MultiHostTests
     private static (ComposeActions Actions, Dictionary<string, FakeEngine> Engines, Project Project) Hosts()
     {
         var project = AmbassadorExpansion.Expand(TestProjects.Load(Yaml));
-        var engines = new[] { "a", "b", "c" }.ToDictionary(h => h, _ =>
-        {
-            var engine = new FakeEngine();
-            engine.Images[AmbassadorExpansion.Image] = "sha256:amb";
-            return engine;
-        });
-        var routed = new HostEngines(engines.ToDictionary(kv => kv.Key, kv => (Core.Engine.IContainerEngine)kv.Value), Placement.Of(project));
+        var engines = FakeHosts.Engines("a", "b", "c");
+        var routed = new HostEngines(engines.AsPorts(), Placement.Of(project));
         return (new ComposeActions(routed, new RecordingOutput(), new CountingLocks()), engines, project);
     }
 

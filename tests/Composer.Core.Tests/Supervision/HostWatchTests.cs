@@ -13,12 +13,7 @@ namespace Composer.Core.Tests.Supervision;
 /// <summary>Issue 13, watch across hosts: what is supervised while a host is gone, failover and the return, on fake engines and fake time.</summary>
 public sealed class HostWatchTests
 {
-    private const string Yaml = """
-        x-composer:
-          hosts:
-            a: { docker_host: "unix:///run/hostA/docker.sock", address: "10.99.1.11" }
-            b: { docker_host: "unix:///run/hostB/docker.sock", address: "10.99.1.12" }
-            c: { docker_host: "unix:///run/hostC/docker.sock", address: "10.99.1.13" }
+    private const string Yaml = LabHosts.Block + """
         services:
           db: { image: x, expose: ["5432"], x-composer: { host: a, failover: [c] } }
           cache: { image: x, x-composer: { host: a } }
@@ -98,13 +93,8 @@ public sealed class HostWatchTests
     public async Task A_gone_host_is_reported_its_provider_fails_over_and_on_return_its_stale_copies_are_removed()
     {
         var project = Expanded();
-        var engines = new[] { "a", "b", "c" }.ToDictionary(h => h, _ =>
-        {
-            var engine = new FakeEngine();
-            engine.Images[AmbassadorExpansion.Image] = "sha256:amb";
-            return engine;
-        });
-        var contract = engines.ToDictionary(kv => kv.Key, kv => (IContainerEngine)kv.Value);
+        var engines = FakeHosts.Engines("a", "b", "c");
+        var contract = engines.AsPorts();
         var up = new ComposeActions(new HostEngines(contract, Placement.Of(project)), new RecordingOutput(), new CountingLocks());
         (await up.UpAsync(new UpRequest(project, new UpOptions()), CancellationToken.None)).Should().Be(UpOutcome.Succeeded);
         engines["a"].Containers.Keys.Should().BeEquivalentTo("demo-db-1", "demo-db-export-1", "demo-cache-1");
