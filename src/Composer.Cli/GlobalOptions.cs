@@ -59,7 +59,8 @@ public sealed class GlobalOptions
         {
             Interpolate = interpolate, DiscardEnvFiles = !createsContainers, CheckContainerNames = createsContainers,
         };
-        var result = LoadWithoutCollections.Run(() => new ProjectLoader(validated: DiskValidationCache.ForUser(), timings: timings).Load(options));
+        var loader = new ProjectLoader(validated: DiskValidationCache.ForUser(), timings: timings);
+        var result = LoadWithoutCollections.Run(loader.FindConfigFiles(options, new Core.Diagnostics.DiagnosticBag()), () => loader.Load(options));
         CommandTimings.Loaded(timings);
         // A file that fails to load has all its diagnostics, warnings included, printed once by the command's guard.
         if (result.Success) Diagnostics.Print(result.Diagnostics.Where(d => d.Severity == Core.Diagnostics.Severity.Warning));
