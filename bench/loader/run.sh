@@ -26,7 +26,7 @@ once() {
   local start=$EPOCHREALTIME
   "$@" >/dev/null
   local end=$EPOCHREALTIME
-  echo "$(( (${end/./} - ${start/./}) ))"
+  echo "$(( ${end//[.,]/} - ${start//[.,]/} ))"
 }
 median() { # label command… → median, min and p90 over $runs runs after 3 warmups
   local label=$1; shift
