@@ -7,35 +7,58 @@ namespace Composer.Core.Loading;
 /// <summary>Pure parsers for Compose's string mini-languages: durations, byte sizes, shell words.</summary>
 public static partial class ValueParsers
 {
-    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h))+$")]
-    private static partial Regex DurationShape();
-
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")]
-    private static partial Regex DurationPart();
-
     /// <summary>Go-style durations as Compose writes them: <c>1m30s</c>, <c>500ms</c>, <c>2h</c>; a bare number is seconds.</summary>
     public static bool TryParseDuration(string text, out TimeSpan value)
     {
-        value = default;
         text = text.Trim();
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
         {
             value = TimeSpan.FromSeconds(seconds);
             return true;
         }
-        if (!DurationShape().IsMatch(text)) return false;
-        double ticks = 0;
-        foreach (Match m in DurationPart().Matches(text))
+        return TryParseGoDuration(text, daysAndWeeks: false, out value, out _);
+    }
+
+    /// <summary>
+    /// Go's duration syntax: a sequence of decimal numbers, each with a unit of ns, us (µs), ms, s, m or h, as
+    /// <c>1h30m</c>, <c>1.5h</c>; with <paramref name="daysAndWeeks"/> also d and w (the str2duration package compose-go
+    /// uses for <c>pull_policy: every_2d</c>).
+    /// </summary>
+    public static bool TryParseGoDuration(string text, bool daysAndWeeks, out TimeSpan duration, out string? error)
+    {
+        duration = TimeSpan.Zero;
+        error = $"invalid duration \"{text}\"";
+        if (text == "0") { error = null; return true; }
+        if (text.Length == 0) return false;
+        var ticks = 0.0;
+        var i = 0;
+        while (i < text.Length)
         {
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            ticks += m.Groups[2].Value switch
+            var start = i;
+            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.')) i++;
+            if (i == start || !double.TryParse(text.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+                return false;
+            var unitStart = i;
+            while (i < text.Length && !char.IsAsciiDigit(text[i]) && text[i] != '.') i++;
+            if (i == unitStart) { error = $"missing unit in duration \"{text}\""; return false; }
+            double? perUnit = text[unitStart..i] switch
             {
-                "ns" => n / 100, "us" or "µs" => n * 10, "ms" => n * TimeSpan.TicksPerMillisecond,
-                "s" => n * TimeSpan.TicksPerSecond, "m" => n * TimeSpan.TicksPerMinute, _ => n * TimeSpan.TicksPerHour,
+                "ns" => TimeSpan.TicksPerMillisecond / 1_000_000.0,
+                "us" or "µs" or "μs" => TimeSpan.TicksPerMillisecond / 1_000.0,
+                "ms" => TimeSpan.TicksPerMillisecond,
+                "s" => TimeSpan.TicksPerSecond,
+                "m" => TimeSpan.TicksPerMinute,
+                "h" => TimeSpan.TicksPerHour,
+                "d" when daysAndWeeks => TimeSpan.TicksPerDay,
+                "w" when daysAndWeeks => TimeSpan.TicksPerDay * 7,
+                _ => null,
             };
+            if (perUnit is not { } scale) { error = $"unknown unit \"{text[unitStart..i]}\" in duration \"{text}\""; return false; }
+            ticks += number * scale;
         }
         if (ticks > TimeSpan.MaxValue.Ticks) return false;
-        value = TimeSpan.FromTicks((long)ticks);
+        duration = TimeSpan.FromTicks((long)ticks);
+        error = null;
         return true;
     }
 
