@@ -6,11 +6,26 @@
 #         (a dependency runs before its dependent starts), all chains at once.
 #   down: per chain, stop its services last-first with t=1, each removed once stopped, all chains at once; then
 #         remove the network.
+# Starts and stops are at most FLOOR_ENDPOINT_CHANGES (default 16) in flight, as Composer's executor sends them:
+# dozens at once on one network deadlock Engine 20.10's libnetwork (docs/benchmarks.md, "Scale"); on 2 cores 16 at
+# once are as fast as more.
 # No tool can do these steps faster on this engine. bench/reconciler/run.sh runs it beside Composer and
 # docker-compose ("engine floor" in its table); standalone:
 #   bench/reconciler/floor.sh [CHAINS LENGTH]      (default 4 5; prints the two times)
 floor_api() { # METHOD PATH [JSON]
   curl -sf --unix-socket /var/run/docker.sock -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} "http://localhost/v1.41$2" >/dev/null
+}
+
+# A counting semaphore shared by the subshells: a FIFO holding one line per free slot.
+floor_slots_open() {
+  floor_slots_dir=$(mktemp -d)
+  mkfifo "$floor_slots_dir/slots"
+  exec 9<>"$floor_slots_dir/slots"
+  local i; for i in $(seq "${FLOOR_ENDPOINT_CHANGES:-16}"); do echo >&9; done
+}
+floor_slots_close() { exec 9>&-; rm -rf "$floor_slots_dir"; }
+floor_slot_api() { # like floor_api, holding a slot
+  local rc=0; read -r -u 9; floor_api "$@" || rc=$?; echo >&9; return $rc
 }
 
 floor_up() { # PROJECT CHAINS LENGTH
@@ -20,20 +35,26 @@ floor_up() { # PROJECT CHAINS LENGTH
     floor_api POST "/containers/create?name=$project-c${c}s${i}-1" "{\"Image\":\"composer-busybox:1\",\"Cmd\":[\"sleep\",\"2147483647\"],\"Labels\":{\"com.docker.compose.project\":\"$project\"},\"HostConfig\":{\"Init\":true,\"NetworkMode\":\"${project}_default\"}}" &
   done; done
   wait
-  for c in $(seq 1 "$chains"); do ( for i in $(seq 1 "$length"); do floor_api POST "/containers/$project-c${c}s${i}-1/start" || exit 1; done ) & done
-  wait
+  floor_slots_open
+  local failed=0
+  for c in $(seq 1 "$chains"); do ( for i in $(seq 1 "$length"); do floor_slot_api POST "/containers/$project-c${c}s${i}-1/start" || exit 1; done ) & done
+  for c in $(jobs -p); do wait "$c" || failed=1; done
+  floor_slots_close
+  return $failed
 }
 
 floor_down() { # PROJECT CHAINS LENGTH
   local project=$1 chains=$2 length=$3 c
+  floor_slots_open
   for c in $(seq 1 "$chains"); do (
     for i in $(seq "$length" -1 1); do
-      floor_api POST "/containers/$project-c${c}s${i}-1/stop?t=1"
+      floor_slot_api POST "/containers/$project-c${c}s${i}-1/stop?t=1"
       floor_api DELETE "/containers/$project-c${c}s${i}-1" &
     done
     wait
   ) & done
   wait
+  floor_slots_close
   floor_api DELETE "/networks/${project}_default"
 }
 

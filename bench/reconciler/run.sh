@@ -18,7 +18,7 @@ runs=${1:-5}
 scenarios=${2:-chains independent}
 tools=${TOOLS:-composer docker-compose floor}
 source "$(dirname "$0")/floor.sh"
-export -f floor_api floor_up floor_down
+export -f floor_api floor_slots_open floor_slots_close floor_slot_api floor_up floor_down
 work=$(mktemp -d /tmp/composer-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

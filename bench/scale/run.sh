@@ -27,7 +27,7 @@ runs=${RUNS:-1}
 out=${OUT:-$root/artifacts/bench-scale}
 plot=${PLOT:-$root/docs/img/bench-scale.png}
 source "$root/bench/reconciler/floor.sh"
-export -f floor_api floor_up floor_down floor_list floor_noop floor_ps floor_recreate
+export -f floor_api floor_slots_open floor_slots_close floor_slot_api floor_up floor_down floor_list floor_noop floor_ps floor_recreate
 mkdir -p "$out"
 work=$(mktemp -d /tmp/composer-bench-scale.XXXXXX)
 projects=()

@@ -32,7 +32,7 @@ public sealed record ExecutionResult(IReadOnlyDictionary<string, Exception?> Out
 /// <summary>
 /// Runs a plan's DAG: each operation as soon as those it comes after are done, at most <c>parallelism</c> engine
 /// calls at once (waits take no slot, so no limit can deadlock); without a limit, at most
-/// <see cref="DefaultParallelism"/>. Makes no decisions: a failure fails what comes after it and lets independent
+/// <see cref="DefaultParallelism"/>, of which at most <see cref="DefaultEndpointChanges"/> starts or stops. Makes no decisions: a failure fails what comes after it and lets independent
 /// branches finish.
 /// </summary>
 public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null, int parallelism = 0, TimeProvider? time = null)
@@ -41,12 +41,20 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     /// <summary>
     /// The cap when none is given. It was 64: `down` of 200 services then stopped them in waves of 64 and queued every
-    /// remove behind the last stop (1.8× the engine's floor). Unlimited, 200 services were at the floor, but ~480
-    /// stops in flight at once deadlocked Engine 20.10 (libnetwork, endpoint deletes blocked in unWatchSvcRecord; the
-    /// curl floor sending all 500 at once failed too). 200 in flight was seen to work. docs/benchmarks.md, "Scale".
+    /// remove behind the last stop (1.8× the engine's floor). Unlimited, ~480 calls in flight at once were seen to
+    /// wedge Engine 20.10; 200 worked. docs/benchmarks.md, "Scale".
     /// </summary>
     public const int DefaultParallelism = 200;
+    /// <summary>
+    /// Starts, stops, kills and restarts in flight at once when no limit is given. Each joins or leaves network
+    /// endpoints, and Engine 20.10's libnetwork takes its controller and network locks in opposite orders there
+    /// (<c>processEndpointDelete</c>/<c>processEndpointCreate</c> against <c>getSvcRecords</c>): with dozens of
+    /// containers exiting at once on one network the engine deadlocked (40 chains stopping, and ~480 stops; goroutine
+    /// dumps in docs/benchmarks.md). Those calls are bound by the engine's CPU, so 16 at once were as fast as 60.
+    /// </summary>
+    public const int DefaultEndpointChanges = 16;
     private readonly SemaphoreSlim _slots = new(parallelism > 0 ? parallelism : DefaultParallelism);
+    private readonly SemaphoreSlim _endpointChanges = new(parallelism > 0 ? parallelism : DefaultEndpointChanges);
 
     public async Task<ExecutionResult> ExecuteAsync(Plan plan, CancellationToken cancellationToken)
     {
@@ -68,9 +76,21 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
     private async Task RunAsync(Operation op, CancellationToken cancellationToken)
     {
         var held = false;
+        var heldEndpointChange = false;
         if (op.UsesEngineSlot)
         {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The scarcer slot first: a stop queued for it holds no general slot a remove could use meanwhile.
+            if (op.ChangesEndpoints)
+            {
+                await _endpointChanges.WaitAsync(cancellationToken).ConfigureAwait(false);
+                heldEndpointChange = true;
+            }
+            try { await _slots.WaitAsync(cancellationToken).ConfigureAwait(false); }
+            catch
+            {
+                if (heldEndpointChange) _endpointChanges.Release();
+                throw;
+            }
             held = true;
         }
         var started = _time.GetTimestamp();
@@ -98,6 +118,7 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         finally
         {
             if (held) _slots.Release();
+            if (heldEndpointChange) _endpointChanges.Release();
         }
     }
 

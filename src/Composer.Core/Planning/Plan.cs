@@ -22,6 +22,11 @@ public abstract record Operation
     public string? Service { get; init; }
     /// <summary>Waits take no engine slot: a service waiting for its dependencies never blocks another's call.</summary>
     public virtual bool UsesEngineSlot => true;
+    /// <summary>
+    /// Starts a container's process or ends it, so the engine joins or leaves its network endpoints: the calls that
+    /// <see cref="Execution.PlanExecutor"/> keeps few at once (see <see cref="Execution.PlanExecutor.DefaultEndpointChanges"/>).
+    /// </summary>
+    public virtual bool ChangesEndpoints => false;
     public abstract string Describe();
 }
 
@@ -48,8 +53,8 @@ public static class RecreateCauses
 {
     public const string ConfigurationChanged = "configuration changed";
 }
-public sealed record StartContainer(string Name) : Operation { public override string Id => $"start:{Name}"; public override string Describe() => $"start container {Name}"; }
-public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Id => $"stop:{Name}"; public override string Describe() => $"stop container {Name}"; }
+public sealed record StartContainer(string Name) : Operation { public override string Id => $"start:{Name}"; public override bool ChangesEndpoints => true; public override string Describe() => $"start container {Name}"; }
+public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Id => $"stop:{Name}"; public override bool ChangesEndpoints => true; public override string Describe() => $"stop container {Name}"; }
 public sealed record RenameContainer(string Name, string NewName) : Operation { public override string Id => $"rename:{Name}"; public override string Describe() => $"rename container {Name} to {NewName}"; }
 public sealed record RemoveContainer(string Name, bool RemoveAnonymousVolumes = true) : Operation { public override string Id => $"remove:{Name}"; public override string Describe() => $"remove container {Name}"; }
 public sealed record WaitContainer(string Name, string Condition) : Operation

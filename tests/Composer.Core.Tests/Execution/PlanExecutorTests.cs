@@ -26,26 +26,72 @@ public class PlanExecutorTests
     }
 
     [Fact]
-    public async Task Without_a_limit_200_stops_are_in_flight_at_once()
+    public async Task Without_a_limit_200_creates_are_in_flight_at_once()
     {
-        // down of 200 services: with a default cap of 64, stops went in waves of 64 and every remove waited behind
-        // the last stop for a slot. Each stop here returns only once all 200 are in flight.
+        // Each create returns only once all 200 are in flight: the default cap lets a large project's creates go together.
         const int count = PlanExecutor.DefaultParallelism;
         var project = TestProjects.Load("services:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  s{i}: {{ image: x }}\n")));
         var engine = new FakeEngine();
-        await new PlanExecutor(engine).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
-        var allStopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stopping = 0;
+        var allCreating = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var creating = 0;
         engine.CallHook = async call =>
         {
+            if (!call.StartsWith("create container", StringComparison.Ordinal)) return;
+            if (Interlocked.Increment(ref creating) == count) allCreating.SetResult();
+            await allCreating.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        };
+        var result = await new PlanExecutor(engine).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default);
+        result.Succeeded.Should().BeTrue();
+        engine.MaxConcurrentCalls.Should().BeGreaterThanOrEqualTo(count);
+    }
+
+    [Fact]
+    public async Task Without_a_limit_stops_are_few_at_once_and_each_remove_follows_its_stop()
+    {
+        // Engine 20.10 deadlocked with dozens of containers leaving one network at once, so stops (and starts) are
+        // capped; a remove must not queue behind the last stop (down of 200 was 1.8x the floor when it did).
+        const int count = 200;
+        var project = TestProjects.Load("services:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  s{i}: {{ image: x }}\n")));
+        var engine = new FakeEngine();
+        var starting = 0;
+        var mostStarting = 0;
+        engine.CallHook = async call =>
+        {
+            if (!call.StartsWith("start container", StringComparison.Ordinal)) return;
+            var now = Interlocked.Increment(ref starting);
+            lock (engine) mostStarting = Math.Max(mostStarting, now);
+            await Task.Yield();
+            Interlocked.Decrement(ref starting);
+        };
+        (await new PlanExecutor(engine).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default)).Succeeded.Should().BeTrue();
+        mostStarting.Should().BeLessThanOrEqualTo(PlanExecutor.DefaultEndpointChanges);
+
+        var stopping = 0;
+        var mostStopping = 0;
+        var stopsDone = 0;
+        var removesBeforeLastStop = 0;
+        var firstStopsHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        engine.CallHook = async call =>
+        {
+            if (call.StartsWith("remove container", StringComparison.Ordinal))
+            {
+                if (Volatile.Read(ref stopsDone) < count) Interlocked.Increment(ref removesBeforeLastStop);
+                return;
+            }
             if (!call.StartsWith("stop container", StringComparison.Ordinal)) return;
-            if (Interlocked.Increment(ref stopping) == count) allStopping.SetResult();
-            await allStopping.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var now = Interlocked.Increment(ref stopping);
+            lock (engine) mostStopping = Math.Max(mostStopping, now);
+            // The first wave waits until the cap is reached, so the test sees the cap rather than a lucky schedule.
+            if (now == PlanExecutor.DefaultEndpointChanges) firstStopsHeld.TrySetResult();
+            await firstStopsHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Interlocked.Decrement(ref stopping);
+            Interlocked.Increment(ref stopsDone);
         };
         var observed = await engine.ObserveAsync(new ObserveRequest("demo"), default);
         var result = await new PlanExecutor(engine).ExecuteAsync(Planner.PlanDown(project, observed, new DownOptions()), default);
         result.Succeeded.Should().BeTrue();
-        engine.MaxConcurrentCalls.Should().BeGreaterThanOrEqualTo(count);
+        mostStopping.Should().Be(PlanExecutor.DefaultEndpointChanges);
+        removesBeforeLastStop.Should().BeGreaterThan(0);
         engine.Containers.Should().BeEmpty();
     }
 
