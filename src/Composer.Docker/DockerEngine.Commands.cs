@@ -13,9 +13,11 @@ public sealed partial class DockerEngine
     /// <summary>
     /// The engine releases a removed container's network endpoint a moment after the remove call returns; with many
     /// containers removed at once, removing their network right after can fail with "has active endpoints". Retries
-    /// that one error with backoff, for at most about 15 seconds.
+    /// that one error with backoff, for at most about 15 seconds. Engine 20.10 can also leave its endpoint count
+    /// wrong for good (moby/moby#43286, seen here after 500 containers stopped at once under load): when no container
+    /// is attached any more, the error says so and what clears it, rather than leaving the user to find out.
     /// </summary>
-    private static async Task RetryActiveEndpoints(Func<Task> call, CancellationToken cancellationToken)
+    private async Task RetryActiveEndpoints(string network, Func<Task> call, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(50);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
@@ -26,12 +28,29 @@ public sealed partial class DockerEngine
                 await call().ConfigureAwait(false);
                 return;
             }
-            catch (EngineException e) when (e.Message.Contains("active endpoints", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            catch (EngineException e) when (e.Message.Contains("active endpoints", StringComparison.Ordinal))
             {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    if (await AttachedContainersAsync(network, cancellationToken).ConfigureAwait(false) == 0)
+                        throw new EngineException(e.Message + "; no container is attached to it any more: the engine's endpoint count is stale " +
+                            "(a Docker Engine 20.10 fault, moby/moby#43286), and restarting the engine clears it", e);
+                    throw;
+                }
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
             }
         }
+    }
+
+    private async Task<int?> AttachedContainersAsync(string network, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inspected = await WithAnswerTimeout(ct => _client.Networks.InspectNetworkAsync(network, ct), cancellationToken).ConfigureAwait(false);
+            return inspected.Containers?.Count ?? 0;
+        }
+        catch (Exception e) when (e is DockerApiException or EngineException) { return null; }
     }
 
     public Task KillContainerAsync(string name, string signal, CancellationToken cancellationToken) =>

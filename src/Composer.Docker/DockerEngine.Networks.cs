@@ -54,7 +54,7 @@ public sealed partial class DockerEngine
     }
 
     private Task RemoveNetworkByIdAsync(string id, CancellationToken cancellationToken) =>
-        RetryActiveEndpoints(() => IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(id, cancellationToken), $"remove duplicate network {id}"), cancellationToken);
+        RetryActiveEndpoints(id, () => IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(id, cancellationToken), $"remove duplicate network {id}"), cancellationToken);
 
     private Task CreateNetworkCoreAsync(NetworkSpec spec, CancellationToken cancellationToken) =>
         Call(() => _client.Networks.CreateNetworkAsync(NetworkCreateParameters(spec), cancellationToken), $"create network {spec.Name}");

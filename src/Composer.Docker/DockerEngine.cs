@@ -133,7 +133,7 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     internal static (string Repo, string Tag) SplitImage(string image) => ImageReference.Split(image);
 
     public Task RemoveNetworkAsync(string name, CancellationToken cancellationToken) =>
-        RetryActiveEndpoints(() => IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(name, cancellationToken), $"remove network {name}"), cancellationToken);
+        RetryActiveEndpoints(name, () => IgnoreNotFound(() => _client.Networks.DeleteNetworkAsync(name, cancellationToken), $"remove network {name}"), cancellationToken);
 
     public Task CreateVolumeAsync(VolumeSpec spec, CancellationToken cancellationToken) => Call(() => _client.Volumes.CreateAsync(new VolumesCreateParameters
     {
