@@ -12,13 +12,28 @@ namespace Composer.Cli;
 internal static class CompositionRoot
 {
     /// <summary>Connects to the engine (failing with how to start one) and wires the use cases to composer's console and lock files.</summary>
-    public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null)
+    /// <param name="early">A connection to the default engine begun by <see cref="ConnectEarly"/>: used when the project has no hosts.</param>
+    public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null, Task<DockerEngine>? early = null)
     {
-        IContainerEngine engine = global.Placement is { } placement
-            ? await ConnectHostsAsync(placement, cancellationToken).ConfigureAwait(false)
-            : await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
+        IContainerEngine engine;
+        if (global.Placement is { } placement)
+        {
+            Discard(early);
+            engine = await ConnectHostsAsync(placement, cancellationToken).ConfigureAwait(false);
+        }
+        else engine = early is not null ? await early.ConfigureAwait(false) : await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
         return new ComposeActions(engine, output ?? Output(global, parse), LocksFor(engine), global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
     }
+
+    /// <summary>
+    /// Begins connecting to the default engine on another thread, so the engine's answer to the first call overlaps the
+    /// file's load (they share nothing). Await it through <see cref="ConnectAsync"/>; a project with hosts discards it.
+    /// A file that fails to load never awaits it: its error is the file's, as without it.
+    /// </summary>
+    public static Task<DockerEngine> ConnectEarly(CancellationToken cancellationToken) => Task.Run(() => ConnectDockerAsync(cancellationToken), cancellationToken);
+
+    private static void Discard(Task<DockerEngine>? early) =>
+        early?.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); else _ = t.Exception; }, TaskScheduler.Default);
 
     /// <summary>
     /// A multi-host project: one engine per host (in parallel, each checked), routed by <see cref="HostEngines"/>;

@@ -35,6 +35,8 @@ internal static class UpCommand
             if (parse.GetValue(forceRecreate) && parse.GetValue(noRecreate))
                 throw new UsageException("--force-recreate and --no-recreate are incompatible");
             var selected = parse.GetValue(services) ?? [];
+            var dashboardAsked = parse.GetValue(dashboard);
+            var early = dashboardAsked ? null : CompositionRoot.ConnectEarly(ct);
             var project = global.LoadProject(parse, selected);
             var options = new UpOptions
             {
@@ -57,8 +59,8 @@ internal static class UpCommand
                 Watch = parse.GetValue(watch),
                 Attach = !parse.GetValue(detach),
             };
-            if (parse.GetValue(dashboard)) return await DashboardCommand.UpThenServeAsync(global, parse, request, ct);
-            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct);
+            if (dashboardAsked) return await DashboardCommand.UpThenServeAsync(global, parse, request, ct);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct, early: early);
             using var backstop = parse.GetValue(watch) ? WatchCommand.Backstop(ct) : null;
             return Exit(await actions.UpAsync(request, ct));
         }));
