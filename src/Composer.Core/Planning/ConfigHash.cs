@@ -17,13 +17,20 @@ public static class ConfigHash
 {
     public const string FormVersion = "composer-config-hash/1";
 
-    public static string Compute(Service s) => Hash(CanonicalForm(s));
+    public static string Compute(Service s) => Hashes.GetValue(s, static s => Hash(CanonicalForm(s)));
 
     public static string Hash(string canonical) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 
+    // A service is immutable, so its form and hash are made once per instance: a plan asks for both (the hash label
+    // and the form label of each replica), and at 500 services that was most of a nothing-to-do `up`.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Service, string> Forms = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Service, string> Hashes = new();
+
     /// <summary>The canonical JSON: sorted keys, empty and default fields left out.</summary>
-    public static string CanonicalForm(Service s)
+    public static string CanonicalForm(Service s) => Forms.GetValue(s, static s => MakeCanonicalForm(s));
+
+    private static string MakeCanonicalForm(Service s)
     {
         s = Hosts.AmbassadorRoutes.WithoutRoute(s);
         var o = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)

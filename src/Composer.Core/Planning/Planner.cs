@@ -73,16 +73,16 @@ public static class Planner
         var startOps = new Dictionary<string, List<PlanNode>>(StringComparer.Ordinal);
         var startByContainer = new Dictionary<string, PlanNode>(StringComparer.Ordinal);
 
-        foreach (var name in graph.TopologicalOrder().Where(selected.Contains))
+        var order = graph.TopologicalOrder().Where(selected.Contains).ToList();
+        var prepared = PrepareReplicas(project, observed, options, order);
+        foreach (var name in order)
         {
             createOps[name] = [];
             startOps[name] = [];
             // A one-off container is made by `run` itself: plan only what it needs around it.
             if (name == options.OneOffService) continue;
             var service = project.Services[name];
-            var hash = ConfigHash.Compute(service);
-            var imageId = observed.Images.GetValueOrDefault(BuildPlanner.ImageOf(project, service));
-            var scale = options.Scale.TryGetValue(name, out var s) ? s : service.Scale;
+            var (hash, imageId, scale, specs) = prepared[name];
             var existing = byService[name].ToList();
 
             // Recreate when the container no longer matches, or as a cascade: a dependent through links, a shared
@@ -94,10 +94,10 @@ public static class Planner
                  e.Kind == EdgeKind.DependsOn && service.DependsOn.TryGetValue(e.To, out var d) && d.Restart));
             if (cascade is not null && !options.NoRecreate) recreateCause = $"dependency {cascade.To} recreated ({(cascade.Kind == EdgeKind.DependsOn ? "depends_on restart: true" : cascade.Kind.Text())})";
 
-            foreach (var number in Enumerable.Range(1, Math.Max(scale, 0)))
+            foreach (var number in Enumerable.Range(1, specs.Length))
             {
                 var container = existing.FirstOrDefault(c => c.Number == number && !RetiredContainers.IsRetired(c.Name));
-                var spec = ContainerSpecBuilder.Build(project, service, number, hash, imageId);
+                var spec = specs[number - 1];
                 if (!options.RenewAnonVolumes && (container ?? options.Predecessors.GetValueOrDefault(spec.Name)) is { } predecessor)
                     spec = AnonymousVolumes.Inherit(spec, predecessor);
                 var containerCause = recreateCause;
@@ -189,6 +189,36 @@ public static class Planner
     private static IEnumerable<string> ResourcesOf(Service s) =>
         s.Networks.Keys.Select(k => "network:" + k)
             .Concat(s.Volumes.Where(m => m.Type == MountType.Volume && m.Source is not null).Select(m => "volume:" + m.Source));
+
+    private sealed record Replicas(string Hash, string? ImageId, int Scale, ContainerSpec[] Specs);
+
+    /// <summary>
+    /// Each service's config hash and its replicas' container specs: pure and independent of each other, so they are
+    /// made on every core before the ordered walk (at 500 services they were most of a nothing-to-do <c>up</c>). A
+    /// failure is thrown as the walk would have met it: the first in dependency order.
+    /// </summary>
+    private static Dictionary<string, Replicas> PrepareReplicas(Project project, ObservedState observed, UpOptions options, List<string> order)
+    {
+        var names = order.Where(n => n != options.OneOffService).ToArray();
+        var results = new Replicas?[names.Length];
+        var failures = new Exception?[names.Length];
+        void Prepare(int i)
+        {
+            try
+            {
+                var service = project.Services[names[i]];
+                var hash = ConfigHash.Compute(service);
+                var imageId = observed.Images.GetValueOrDefault(BuildPlanner.ImageOf(project, service));
+                var scale = options.Scale.TryGetValue(names[i], out var s) ? s : service.Scale;
+                results[i] = new Replicas(hash, imageId, scale, [.. Enumerable.Range(1, Math.Max(scale, 0)).Select(n => ContainerSpecBuilder.Build(project, service, n, hash, imageId))]);
+            }
+            catch (Exception e) { failures[i] = e; }
+        }
+        if (names.Length >= 32) Parallel.For(0, names.Length, Prepare);
+        else for (var i = 0; i < names.Length; i++) Prepare(i);
+        if (failures.FirstOrDefault(f => f is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        return names.Select((n, i) => (n, r: results[i]!)).ToDictionary(x => x.n, x => x.r, StringComparer.Ordinal);
+    }
 
     private static void PlanNetworksAndVolumes(Project project, ObservedState observed, ISet<string> selected, PlanBuilder plan, Dictionary<string, PlanNode> resourceOps,
         Dictionary<string, PlanNode> doomedNetworks)
