@@ -13,27 +13,82 @@ internal static class CompositionRoot
 {
     /// <summary>Connects to the engine (failing with how to start one) and wires the use cases to composer's console and lock files.</summary>
     /// <param name="early">A connection to the default engine begun by <see cref="ConnectEarly"/>: used when the project has no hosts.</param>
-    public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null, Task<DockerEngine>? early = null)
+    /// <param name="project">The loaded project's name: a head start begun for another name is let go.</param>
+    public static async Task<ComposeActions> ConnectAsync(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, IUseCaseOutput? output = null, Task<HeadStart>? early = null, string? project = null)
     {
         IContainerEngine engine;
+        IProjectLocks? locks = null;
         if (global.Placement is { } placement)
         {
             Discard(early);
             engine = await ConnectHostsAsync(placement, cancellationToken).ConfigureAwait(false);
         }
-        else engine = early is not null ? await early.ConfigureAwait(false) : await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
-        return new ComposeActions(engine, output ?? Output(global, parse), LocksFor(engine), global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
+        else if (early is not null)
+        {
+            var start = await early.ConfigureAwait(false);
+            engine = start.Engine;
+            if (start.Lock is not null)
+            {
+                if (start.Project is { } name && name == project) locks = new HeldLocks(LocksFor(engine), name, start.Lock);
+                else start.Lock.Dispose();
+            }
+        }
+        else engine = await ConnectEngineAsync(cancellationToken).ConfigureAwait(false);
+        return new ComposeActions(engine, output ?? Output(global, parse), locks ?? LocksFor(engine), global.ParallelLimit(parse)) { HostFiles = new HostFiles() };
     }
 
-    /// <summary>
-    /// Begins connecting to the default engine on another thread, so the engine's answer to the first call overlaps the
-    /// file's load (they share nothing). Await it through <see cref="ConnectAsync"/>; a project with hosts discards it.
-    /// A file that fails to load never awaits it: its error is the file's, as without it.
-    /// </summary>
-    public static Task<DockerEngine> ConnectEarly(CancellationToken cancellationToken) => Task.Run(() => ConnectDockerAsync(cancellationToken), cancellationToken);
+    /// <summary>The default engine connected while the file loaded; with a name given up front, that project's lock held and its listing begun.</summary>
+    public sealed record HeadStart(DockerEngine Engine, string? Project = null, IDisposable? Lock = null);
 
-    private static void Discard(Task<DockerEngine>? early) =>
-        early?.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); else _ = t.Exception; }, TaskScheduler.Default);
+    /// <summary>
+    /// Begins connecting to the default engine on another thread, so the engine's answers overlap the file's load (they
+    /// share nothing). When the project's name is known before the file (-p, COMPOSE_PROJECT_NAME) and
+    /// <paramref name="observe"/> is set, it also takes the project's lock and begins listing the project, the largest
+    /// engine answer of a command with nothing to do. Await it through <see cref="ConnectAsync"/>; a project with hosts
+    /// or another name lets it go. A file that fails to load never awaits it: its error is the file's, as without it.
+    /// </summary>
+    public static Task<HeadStart> ConnectEarly(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, bool observe = false)
+    {
+        var given = parse.GetValue(global.ProjectName) ?? Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME");
+        var name = observe && given is not null && Core.Model.Project.NormalizeName(given) is { Length: > 0 } n && Core.Model.Project.NameProblem(n) is null ? n : null;
+        return Task.Run(async () =>
+        {
+            var engine = await ConnectDockerAsync(cancellationToken).ConfigureAwait(false);
+            if (name is null) return new HeadStart(engine);
+            try
+            {
+                var held = await ProjectLock.AcquireAsync(name, [engine.Endpoint], cancellationToken).ConfigureAwait(false);
+                engine.BeginObserve(name, cancellationToken);
+                return new HeadStart(engine, name, held);
+            }
+            catch
+            {
+                engine.Dispose();
+                throw;
+            }
+        }, cancellationToken);
+    }
+
+    private static void Discard(Task<HeadStart>? early) =>
+        early?.ContinueWith(t =>
+        {
+            if (!t.IsCompletedSuccessfully) { _ = t.Exception; return; }
+            t.Result.Lock?.Dispose();
+            t.Result.Engine.Dispose();
+        }, TaskScheduler.Default);
+
+    /// <summary>The locks of a command whose project lock was taken before its file loaded: the first acquire of it is that lock.</summary>
+    private sealed class HeldLocks(IProjectLocks inner, string project, IDisposable held) : IProjectLocks
+    {
+        private IDisposable? _held = held;
+
+        public async Task<IDisposable> AcquireAsync(string name, CancellationToken cancellationToken) =>
+            name == project && Interlocked.Exchange(ref _held, null) is { } lockHeld ? lockHeld : await inner.AcquireAsync(name, cancellationToken).ConfigureAwait(false);
+
+        public IDisposable? TryAcquire(string key) => inner.TryAcquire(key);
+
+        public string Where(string key) => inner.Where(key);
+    }
 
     /// <summary>
     /// A multi-host project: one engine per host (in parallel, each checked), routed by <see cref="HostEngines"/>;

@@ -34,12 +34,26 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string project) =>
         new() { ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true } };
 
+    private sealed record ProjectLists(string Project, Task<IList<ContainerListResponse>> Containers, Task<IList<NetworkResponse>> Networks, Task<VolumesListResponse> Volumes);
+    private ProjectLists? _begun;
+
+    private ProjectLists ListProject(string project, CancellationToken cancellationToken) => new(project,
+        // Listing is the first thing every command does: bounded, so an engine that never answers is reported.
+        WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(project) }, ct), cancellationToken),
+        WithAnswerTimeout(ct => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(project) }, ct), cancellationToken),
+        WithAnswerTimeout(ct => _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(project) }, ct), cancellationToken));
+
+    /// <summary>
+    /// Starts listing the project's containers, networks and volumes now, for the next <see cref="ObserveAsync"/> of
+    /// that project to use: the caller holds the project's lock already and keeps it until then, so the answers are
+    /// still true when used (the command overlaps them with loading the file).
+    /// </summary>
+    public void BeginObserve(string project, CancellationToken cancellationToken) => _begun = ListProject(project, cancellationToken);
+
     public async Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
-        // Listing is the first thing every command does: bounded, so an engine that never answers is reported.
-        var containersTask = WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(request.Project) }, ct), cancellationToken);
-        var networksTask = WithAnswerTimeout(ct => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(request.Project) }, ct), cancellationToken);
-        var volumesTask = WithAnswerTimeout(ct => _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(request.Project) }, ct), cancellationToken);
+        var lists = Interlocked.Exchange(ref _begun, null) is { } begun && begun.Project == request.Project ? begun : ListProject(request.Project, cancellationToken);
+        var (containersTask, networksTask, volumesTask) = (lists.Containers, lists.Networks, lists.Volumes);
         var imageTasks = request.Images.Distinct().ToDictionary(i => i, i => ImageInfoAsync(i, cancellationToken));
         var externalNetworkTasks = request.ExternalNetworks.Distinct().ToDictionary(n => n, n => ExistsAsync(() => _client.Networks.InspectNetworkAsync(n, cancellationToken)));
         var externalVolumeTasks = request.ExternalVolumes.Distinct().ToDictionary(v => v, v => ExistsAsync(() => _client.Volumes.InspectAsync(v, cancellationToken)));

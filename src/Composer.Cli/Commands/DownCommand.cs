@@ -16,7 +16,7 @@ internal static class DownCommand
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
-            var early = CompositionRoot.ConnectEarly(ct);
+            var early = CompositionRoot.ConnectEarly(global, parse, ct);
             var target = global.ResolveTarget(parse);
             using var actions = await CompositionRoot.ConnectAsync(global, parse, ct, early: early);
             return Lifecycle.Exit(await actions.DownAsync(new DownRequest(target, new DownOptions

@@ -23,7 +23,7 @@ internal static class PsCommand
 
         command.SetAction((parse, ct) => ComposerApp.Guard(async () =>
         {
-            var early = CompositionRoot.ConnectEarly(ct);
+            var early = CompositionRoot.ConnectEarly(global, parse, ct);
             var (name, project) = global.ResolveProject(parse);
             using var actions = await CompositionRoot.ConnectAsync(global, parse, ct, early: early);
             var rows = await actions.PsAsync(new PsRequest(name, parse.GetValue(services) ?? []) { All = parse.GetValue(all), States = parse.GetValue(status) ?? [] }, ct);

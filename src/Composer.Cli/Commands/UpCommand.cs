@@ -36,7 +36,7 @@ internal static class UpCommand
                 throw new UsageException("--force-recreate and --no-recreate are incompatible");
             var selected = parse.GetValue(services) ?? [];
             var dashboardAsked = parse.GetValue(dashboard);
-            var early = dashboardAsked ? null : CompositionRoot.ConnectEarly(ct);
+            var early = dashboardAsked ? null : CompositionRoot.ConnectEarly(global, parse, ct, observe: true);
             var project = global.LoadProject(parse, selected);
             var options = new UpOptions
             {
@@ -60,7 +60,7 @@ internal static class UpCommand
                 Attach = !parse.GetValue(detach),
             };
             if (dashboardAsked) return await DashboardCommand.UpThenServeAsync(global, parse, request, ct);
-            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct, early: early);
+            using var actions = await CompositionRoot.ConnectAsync(global, parse, ct, early: early, project: project.Name);
             using var backstop = parse.GetValue(watch) ? WatchCommand.Backstop(ct) : null;
             return Exit(await actions.UpAsync(request, ct));
         }));
