@@ -66,6 +66,8 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
     {
         var configFiles = FindConfigFiles(options, diagnostics);
         if (configFiles.Count == 0) return null;
+        // The schema's compilation for the fast path does not depend on the files: the second core does it meanwhile.
+        _ = Task.Run(SchemaValidator.Prepare);
         var projectDirectory = options.ProjectDirectory is { } pd
             ? Path.GetFullPath(Path.Combine(options.WorkingDirectory, pd))
             : Path.GetDirectoryName(configFiles[0]) ?? options.WorkingDirectory;
@@ -94,17 +96,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             return null;
         }
 
-        var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
-        var known = fingerprint is not null && validated!.Contains(fingerprint);
-        timings?.Lap("fingerprint");
-        if (!known)
-        {
-            SchemaValidator.Validate(root, diagnostics);
-            timings?.Lap("schema");
-            if (diagnostics.HasErrors) return null;
-            if (fingerprint is not null) validated!.Add(fingerprint);
-            timings?.Lap("cache-write");
-        }
+        if (!Validate(root, diagnostics)) return null;
 
         CanonicalChecks.Run(root, diagnostics);
         if (diagnostics.HasErrors) return null;
@@ -128,6 +120,28 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         DependencyGraph.Build(project, diagnostics, positions);
         timings?.Lap("graph");
         return project;
+    }
+
+    /// <summary>
+    /// Schema validation, false when the document is invalid (the errors reported). The fast path passes most documents
+    /// for less than it costs to fingerprint them, and passes them again next time: the validation cache is asked about,
+    /// and told of, only documents it does not pass, the ones NJsonSchema would take hundreds of milliseconds over.
+    /// </summary>
+    private bool Validate(YMapping root, DiagnosticBag diagnostics)
+    {
+        var passed = SchemaValidator.PassesFastPath(root);
+        timings?.Lap("schema");
+        if (passed) return true;
+        var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
+        var known = fingerprint is not null && validated!.Contains(fingerprint);
+        timings?.Lap("fingerprint");
+        if (known) return true;
+        SchemaValidator.ValidateFully(root, diagnostics);
+        timings?.Lap("schema");
+        if (diagnostics.HasErrors) return false;
+        if (fingerprint is not null) validated!.Add(fingerprint);
+        timings?.Lap("cache-write");
+        return true;
     }
 
     /// <summary>The shell's variables over those of <c>.env</c> (or of each --env-file, in order).</summary>
