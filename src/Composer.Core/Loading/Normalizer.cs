@@ -64,7 +64,7 @@ public sealed partial class Normalizer(NormalizerContext context, DiagnosticBag 
         }
         var found = new DiagnosticBag[pieces];
         var failed = new System.Runtime.ExceptionServices.ExceptionDispatchInfo?[pieces];
-        Parallel.For(0, pieces, piece =>
+        Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = System.Environment.ProcessorCount }, piece =>
         {
             var bag = found[piece] = new DiagnosticBag();
             var normalizer = new Normalizer(context, bag);

@@ -74,13 +74,15 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
 
         var variables = ReadVariables(options, projectDirectory, diagnostics);
         // The project name is known before interpolation, which sees it as COMPOSE_PROJECT_NAME (as compose-go does).
-        var name = ProjectName(options, configFiles, variables, projectDirectory, diagnostics);
+        // It is read from the files' text, which the parse then takes as it is rather than reading the files again.
+        var composeFiles = new ReadOnce(_files);
+        var name = ProjectName(options, configFiles, variables, projectDirectory, composeFiles, diagnostics);
         if (name is null) return null;
         variables = new Dictionary<string, string>(variables, StringComparer.Ordinal) { ["COMPOSE_PROJECT_NAME"] = name };
         string? Lookup(string key) => variables.TryGetValue(key, out var v) ? v : null;
 
         timings?.Lap("files+env+name");
-        var documents = new DocumentLoader(_files, diagnostics, options.Interpolate, timings);
+        var documents = new DocumentLoader(composeFiles, diagnostics, options.Interpolate, timings);
         YNode? merged = null;
         foreach (var file in configFiles)
         {
@@ -195,7 +197,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         }
     }
 
-    private string? ProjectName(ProjectOptions options, IReadOnlyList<string> configFiles, IReadOnlyDictionary<string, string> variables, string projectDirectory, DiagnosticBag diagnostics)
+    private static string? ProjectName(ProjectOptions options, IReadOnlyList<string> configFiles, IReadOnlyDictionary<string, string> variables, string projectDirectory, IFileSource files, DiagnosticBag diagnostics)
     {
         // -p and COMPOSE_PROJECT_NAME are taken as given, so they must be valid; a name from the file or directory is normalized.
         var imperative = options.ProjectName ?? (options.Environment.TryGetValue("COMPOSE_PROJECT_NAME", out var env) && env.Length > 0 ? env : null);
@@ -214,7 +216,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         // An unreadable file is reported when it is parsed, with its position; here it just names nothing.
         string? ReadOrNull(string file)
         {
-            try { return _files.ReadAllText(file); }
+            try { return files.ReadAllText(file); }
             catch (InputFileException) { return null; }
         }
 
@@ -224,6 +226,20 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             diagnostics.Error("project.name", problem, at);
             return null;
         }
+    }
+
+    /// <summary>Each file's text read once for one load (a file that cannot be read is tried, and fails, again). One thread only.</summary>
+    private sealed class ReadOnce(IFileSource files) : IFileSource
+    {
+        private readonly Dictionary<string, string?> _texts = new(StringComparer.Ordinal);
+
+        public string? ReadAllText(string path)
+        {
+            if (!_texts.TryGetValue(path, out var text)) _texts[path] = text = files.ReadAllText(path);
+            return text;
+        }
+
+        public bool FileExists(string path) => files.FileExists(path);
     }
 
     /// <summary>
@@ -262,6 +278,8 @@ internal static class Profiles
             else diagnostics.Error("profiles.no-such-service", $"no such service: {name}", serviceNodes?.Start);
         }
         bool Enabled(Service s) => s.Profiles.IsEmpty || all || s.Profiles.Any(active.Contains);
+        // Usually every service is enabled: nothing to take out, check or rebuild.
+        if (project.Services.Values.All(Enabled)) return project with { DisabledServices = project.Services.Clear() };
         var enabled = project.Services.Where(kv => Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
         var disabled = project.Services.Where(kv => !Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
         foreach (var service in enabled.Values)
