@@ -91,21 +91,37 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             if (document is not null) merged = merged is null ? document : YamlTransforms.Merge(merged, document);
             timings?.Lap("include+extends+merge");
         }
-        if (diagnostics.HasErrors || merged is null || MergeTags.Resolve(merged) is not YMapping root) return null;
+        // Without a !reset or !override tag in any file, resolving them would only walk the whole tree to change nothing.
+        if (diagnostics.HasErrors || merged is null || (documents.MergeTagged ? MergeTags.Resolve(merged) : merged) is not YMapping root) return null;
         if (root.Entries.Count == 0)
         {
             diagnostics.Error("config.empty", "empty compose file: expected a mapping with at least 'services'", new SourcePosition(configFiles[0], 1, 1));
             return null;
         }
 
-        if (!Validate(root, diagnostics)) return null;
-
-        CanonicalChecks.Run(root, diagnostics);
-        if (diagnostics.HasErrors) return null;
+        // The schema's fast path and the normalizer only read the tree: the fast path runs on the second core meanwhile.
+        // What the checks and the normalizer find counts once the document is known valid; an invalid one reports its
+        // schema errors alone, as if nothing had run after the schema.
+        var fastPath = Task.Run(() => SchemaValidator.PassesFastPath(root));
+        var checks = new DiagnosticBag();
+        CanonicalChecks.Run(root, checks);
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText) { DiscardEnvFiles = options.DiscardEnvFiles };
         var normalizing = new DiagnosticBag();
-        var project = new Normalizer(context, normalizing).Normalize(root, name);
+        Project? project = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed = null;
+        if (!checks.HasErrors)
+        {
+            try { project = new Normalizer(context, normalizing).Normalize(root, name); }
+            catch (Exception e) { failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        }
         timings?.Lap("normalize");
+        var passed = fastPath.GetAwaiter().GetResult();
+        timings?.Lap("schema");
+        if (!passed && !ValidateBeyondFastPath(root, diagnostics)) return null;
+        foreach (var d in checks.Items) diagnostics.Add(d);
+        if (diagnostics.HasErrors) return null;
+        failed?.Throw();
+        if (project is null) return null;
         var acting = ActedOn(project, options);
         ReportForSelection(normalizing, acting, diagnostics);
         if (diagnostics.HasErrors) return null;
@@ -125,15 +141,12 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
     }
 
     /// <summary>
-    /// Schema validation, false when the document is invalid (the errors reported). The fast path passes most documents
+    /// Schema validation of a document the fast path did not pass, false when it is invalid (the errors reported). The fast path passes most documents
     /// for less than it costs to fingerprint them, and passes them again next time: the validation cache is asked about,
     /// and told of, only documents it does not pass, the ones NJsonSchema would take hundreds of milliseconds over.
     /// </summary>
-    private bool Validate(YMapping root, DiagnosticBag diagnostics)
+    private bool ValidateBeyondFastPath(YMapping root, DiagnosticBag diagnostics)
     {
-        var passed = SchemaValidator.PassesFastPath(root);
-        timings?.Lap("schema");
-        if (passed) return true;
         var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
         var known = fingerprint is not null && validated!.Contains(fingerprint);
         timings?.Lap("fingerprint");
