@@ -104,16 +104,17 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         // schema errors alone, as if nothing had run after the schema.
         var fastPath = Task.Run(() => SchemaValidator.PassesFastPath(root));
         var checks = new DiagnosticBag();
-        CanonicalChecks.Run(root, checks);
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText) { DiscardEnvFiles = options.DiscardEnvFiles };
         var normalizing = new DiagnosticBag();
         Project? project = null;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed = null;
-        if (!checks.HasErrors)
+        try
         {
-            try { project = new Normalizer(context, normalizing).Normalize(root, name); }
-            catch (Exception e) { failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+            // (A failure here is reported only for a valid document: an invalid one may hold any shape.)
+            CanonicalChecks.Run(root, checks);
+            if (!checks.HasErrors) project = new Normalizer(context, normalizing).Normalize(root, name);
         }
+        catch (Exception e) { failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
         timings?.Lap("normalize");
         var passed = fastPath.GetAwaiter().GetResult();
         timings?.Lap("schema");
