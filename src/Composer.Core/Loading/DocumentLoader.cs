@@ -13,6 +13,8 @@ namespace Composer.Core.Loading;
 internal sealed class DocumentLoader(IFileSource files, DiagnosticBag diagnostics, bool interpolate, LoadTimings? timings = null)
 {
     public DiagnosticBag Diagnostics => diagnostics;
+    /// <summary>Whether a file read so far tags a node <c>!reset</c> or <c>!override</c>.</summary>
+    public bool MergeTagged { get; private set; }
     public IFileSource Files => files;
 
     /// <summary>Parsed, interpolated documents by path and variable set, so a file extended many times is read once.</summary>
@@ -56,7 +58,8 @@ internal sealed class DocumentLoader(IFileSource files, DiagnosticBag diagnostic
         else
         {
             var errorsBefore = diagnostics.Errors.Count();
-            var documents = YamlReader.ParseAll(text, path, diagnostics);
+            var documents = YamlReader.ParseAll(text, path, diagnostics, out var mergeTagged);
+            MergeTagged |= mergeTagged;
             timings?.Lap("parse");
             if (diagnostics.Errors.Count() == errorsBefore)
             {

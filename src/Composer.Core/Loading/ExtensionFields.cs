@@ -15,19 +15,19 @@ internal static class ExtensionFields
     public static Project Attach(Project project, YMapping root)
     {
         var top = Of(root);
-        var services = root["services"] as YMapping;
-        if (top.IsEmpty && (services is null || !services.Entries.Any(e => e.Value is YMapping m && !Of(m).IsEmpty))) return project;
-        return project with
-        {
-            Extensions = top,
-            Services = project.Services.ToImmutableSortedDictionary(kv => kv.Key,
-                kv => services?[kv.Key] is YMapping m && Of(m) is { IsEmpty: false } fields ? kv.Value with { ExtensionFields = fields } : kv.Value, StringComparer.Ordinal),
-        };
+        // Only the services that have fields are rebuilt: most have none.
+        var withFields = new List<KeyValuePair<string, Service>>();
+        foreach (var entry in (root["services"] as YMapping)?.Entries ?? [])
+            if (entry.Value is YMapping m && m.Entries.Any(IsExtension) && project.Services.TryGetValue(entry.Key.Value, out var service))
+                withFields.Add(KeyValuePair.Create(entry.Key.Value, service with { ExtensionFields = Of(m) }));
+        if (top.IsEmpty && withFields.Count == 0) return project;
+        return project with { Extensions = top, Services = project.Services.SetItems(withFields) };
     }
 
+    private static bool IsExtension(YEntry e) => e.Key.Value.StartsWith("x-", StringComparison.Ordinal) && e.Key.Value != "x-composer";
+
     private static ImmutableSortedDictionary<string, object?> Of(YMapping m) =>
-        m.Entries.Where(e => e.Key.Value.StartsWith("x-", StringComparison.Ordinal) && e.Key.Value != "x-composer")
-            .ToImmutableSortedDictionary(e => e.Key.Value, e => Value(e.Value), StringComparer.Ordinal);
+        m.Entries.Where(IsExtension).ToImmutableSortedDictionary(e => e.Key.Value, e => Value(e.Value), StringComparer.Ordinal);
 
     /// <summary>A node as the dictionaries, lists and typed scalars the config writer prints.</summary>
     public static object? Value(YNode node) => node switch

@@ -20,9 +20,9 @@ public sealed partial class Normalizer(NormalizerContext context, DiagnosticBag 
         var secrets = NormalizeFileObjects(root["secrets"] as YMapping, projectName, "secrets");
         var configs = NormalizeFileObjects(root["configs"] as YMapping, projectName, "configs");
         var services = ImmutableSortedDictionary.CreateBuilder<string, Service>(StringComparer.Ordinal);
-        var serviceNodes = root["services"] as YMapping;
-        foreach (var entry in serviceNodes?.Entries ?? [])
-            services[entry.Key.Value] = NormalizeService(entry.Key.Value, entry.Value as YMapping);
+        var serviceNodes = (root["services"] as YMapping)?.Entries ?? [];
+        var normalized = NormalizeServices(serviceNodes);
+        for (var i = 0; i < serviceNodes.Count; i++) services[serviceNodes[i].Key.Value] = normalized[i];
 
         // Every service without network_mode and without networks joins the default network; declare it if used.
         var needsDefault = services.Values.Any(s => s.NetworkMode is null && s.Networks.ContainsKey("default"));
@@ -43,6 +43,44 @@ public sealed partial class Normalizer(NormalizerContext context, DiagnosticBag 
                 ?? ImmutableSortedDictionary<string, object?>.Empty,
         };
         return project with { Services = ImplicitDependencies(project.Services) };
+    }
+
+    /// <summary>Services normalized together in one piece of work: many, so that handing them over costs little.</summary>
+    private const int ServicesPerPiece = 64;
+
+    /// <summary>
+    /// Each service, in order. A service's normalization reads only its own nodes and the context, so a large file's
+    /// services are normalized in pieces on every core; each piece has its diagnostics apart, and they are reported in
+    /// document order afterwards, the same list a single pass makes (as is the error a piece throws: the first's).
+    /// </summary>
+    private Service[] NormalizeServices(IReadOnlyList<YEntry> entries)
+    {
+        var result = new Service[entries.Count];
+        var pieces = (entries.Count + ServicesPerPiece - 1) / ServicesPerPiece;
+        if (pieces < 2)
+        {
+            for (var i = 0; i < entries.Count; i++) result[i] = NormalizeService(entries[i].Key.Value, entries[i].Value as YMapping);
+            return result;
+        }
+        var found = new DiagnosticBag[pieces];
+        var failed = new System.Runtime.ExceptionServices.ExceptionDispatchInfo?[pieces];
+        Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = System.Environment.ProcessorCount }, piece =>
+        {
+            var bag = found[piece] = new DiagnosticBag();
+            var normalizer = new Normalizer(context, bag);
+            try
+            {
+                for (var i = piece * ServicesPerPiece; i < Math.Min(entries.Count, (piece + 1) * ServicesPerPiece); i++)
+                    result[i] = normalizer.NormalizeService(entries[i].Key.Value, entries[i].Value as YMapping);
+            }
+            catch (Exception e) { failed[piece] = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        });
+        for (var piece = 0; piece < pieces; piece++)
+        {
+            foreach (var d in found[piece].Items) diagnostics.Add(d);
+            failed[piece]?.Throw();
+        }
+        return result;
     }
 
     /// <summary>

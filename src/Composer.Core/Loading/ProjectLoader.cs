@@ -66,19 +66,23 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
     {
         var configFiles = FindConfigFiles(options, diagnostics);
         if (configFiles.Count == 0) return null;
+        // The schema's compilation for the fast path does not depend on the files: the second core does it meanwhile.
+        _ = Task.Run(SchemaValidator.Prepare);
         var projectDirectory = options.ProjectDirectory is { } pd
             ? Path.GetFullPath(Path.Combine(options.WorkingDirectory, pd))
             : Path.GetDirectoryName(configFiles[0]) ?? options.WorkingDirectory;
 
         var variables = ReadVariables(options, projectDirectory, diagnostics);
         // The project name is known before interpolation, which sees it as COMPOSE_PROJECT_NAME (as compose-go does).
-        var name = ProjectName(options, configFiles, variables, projectDirectory, diagnostics);
+        // It is read from the files' text, which the parse then takes as it is rather than reading the files again.
+        var composeFiles = new ReadOnce(_files);
+        var name = ProjectName(options, configFiles, variables, projectDirectory, composeFiles, diagnostics);
         if (name is null) return null;
         variables = new Dictionary<string, string>(variables, StringComparer.Ordinal) { ["COMPOSE_PROJECT_NAME"] = name };
         string? Lookup(string key) => variables.TryGetValue(key, out var v) ? v : null;
 
         timings?.Lap("files+env+name");
-        var documents = new DocumentLoader(_files, diagnostics, options.Interpolate, timings);
+        var documents = new DocumentLoader(composeFiles, diagnostics, options.Interpolate, timings);
         YNode? merged = null;
         foreach (var file in configFiles)
         {
@@ -87,31 +91,38 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             if (document is not null) merged = merged is null ? document : YamlTransforms.Merge(merged, document);
             timings?.Lap("include+extends+merge");
         }
-        if (diagnostics.HasErrors || merged is null || MergeTags.Resolve(merged) is not YMapping root) return null;
+        // Without a !reset or !override tag in any file, resolving them would only walk the whole tree to change nothing.
+        if (diagnostics.HasErrors || merged is null || (documents.MergeTagged ? MergeTags.Resolve(merged) : merged) is not YMapping root) return null;
         if (root.Entries.Count == 0)
         {
             diagnostics.Error("config.empty", "empty compose file: expected a mapping with at least 'services'", new SourcePosition(configFiles[0], 1, 1));
             return null;
         }
 
-        var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
-        var known = fingerprint is not null && validated!.Contains(fingerprint);
-        timings?.Lap("fingerprint");
-        if (!known)
-        {
-            SchemaValidator.Validate(root, diagnostics);
-            timings?.Lap("schema");
-            if (diagnostics.HasErrors) return null;
-            if (fingerprint is not null) validated!.Add(fingerprint);
-            timings?.Lap("cache-write");
-        }
-
-        CanonicalChecks.Run(root, diagnostics);
-        if (diagnostics.HasErrors) return null;
+        // The schema's fast path and the normalizer only read the tree: the fast path runs on the second core meanwhile.
+        // What the checks and the normalizer find counts once the document is known valid; an invalid one reports its
+        // schema errors alone, as if nothing had run after the schema.
+        var fastPath = Task.Run(() => SchemaValidator.PassesFastPath(root));
+        var checks = new DiagnosticBag();
         var context = new NormalizerContext(projectDirectory, configFiles, Lookup, _files.ReadAllText) { DiscardEnvFiles = options.DiscardEnvFiles };
         var normalizing = new DiagnosticBag();
-        var project = new Normalizer(context, normalizing).Normalize(root, name);
+        Project? project = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed = null;
+        try
+        {
+            // (A failure here is reported only for a valid document: an invalid one may hold any shape.)
+            CanonicalChecks.Run(root, checks);
+            if (!checks.HasErrors) project = new Normalizer(context, normalizing).Normalize(root, name);
+        }
+        catch (Exception e) { failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
         timings?.Lap("normalize");
+        var passed = fastPath.GetAwaiter().GetResult();
+        timings?.Lap("schema");
+        if (!passed && !ValidateBeyondFastPath(root, diagnostics)) return null;
+        foreach (var d in checks.Items) diagnostics.Add(d);
+        if (diagnostics.HasErrors) return null;
+        failed?.Throw();
+        if (project is null) return null;
         var acting = ActedOn(project, options);
         ReportForSelection(normalizing, acting, diagnostics);
         if (diagnostics.HasErrors) return null;
@@ -128,6 +139,25 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         DependencyGraph.Build(project, diagnostics, positions);
         timings?.Lap("graph");
         return project;
+    }
+
+    /// <summary>
+    /// Schema validation of a document the fast path did not pass, false when it is invalid (the errors reported). The fast path passes most documents
+    /// for less than it costs to fingerprint them, and passes them again next time: the validation cache is asked about,
+    /// and told of, only documents it does not pass, the ones NJsonSchema would take hundreds of milliseconds over.
+    /// </summary>
+    private bool ValidateBeyondFastPath(YMapping root, DiagnosticBag diagnostics)
+    {
+        var fingerprint = validated is null ? null : ValidationFingerprint.Of(root);
+        var known = fingerprint is not null && validated!.Contains(fingerprint);
+        timings?.Lap("fingerprint");
+        if (known) return true;
+        SchemaValidator.ValidateFully(root, diagnostics);
+        timings?.Lap("schema");
+        if (diagnostics.HasErrors) return false;
+        if (fingerprint is not null) validated!.Add(fingerprint);
+        timings?.Lap("cache-write");
+        return true;
     }
 
     /// <summary>The shell's variables over those of <c>.env</c> (or of each --env-file, in order).</summary>
@@ -181,7 +211,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         }
     }
 
-    private string? ProjectName(ProjectOptions options, IReadOnlyList<string> configFiles, IReadOnlyDictionary<string, string> variables, string projectDirectory, DiagnosticBag diagnostics)
+    private static string? ProjectName(ProjectOptions options, IReadOnlyList<string> configFiles, IReadOnlyDictionary<string, string> variables, string projectDirectory, IFileSource files, DiagnosticBag diagnostics)
     {
         // -p and COMPOSE_PROJECT_NAME are taken as given, so they must be valid; a name from the file or directory is normalized.
         var imperative = options.ProjectName ?? (options.Environment.TryGetValue("COMPOSE_PROJECT_NAME", out var env) && env.Length > 0 ? env : null);
@@ -200,7 +230,7 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
         // An unreadable file is reported when it is parsed, with its position; here it just names nothing.
         string? ReadOrNull(string file)
         {
-            try { return _files.ReadAllText(file); }
+            try { return files.ReadAllText(file); }
             catch (InputFileException) { return null; }
         }
 
@@ -210,6 +240,20 @@ public sealed partial class ProjectLoader(IFileSource? files = null, IValidation
             diagnostics.Error("project.name", problem, at);
             return null;
         }
+    }
+
+    /// <summary>Each file's text read once for one load (a file that cannot be read is tried, and fails, again). One thread only.</summary>
+    private sealed class ReadOnce(IFileSource files) : IFileSource
+    {
+        private readonly Dictionary<string, string?> _texts = new(StringComparer.Ordinal);
+
+        public string? ReadAllText(string path)
+        {
+            if (!_texts.TryGetValue(path, out var text)) _texts[path] = text = files.ReadAllText(path);
+            return text;
+        }
+
+        public bool FileExists(string path) => files.FileExists(path);
     }
 
     /// <summary>
@@ -248,6 +292,8 @@ internal static class Profiles
             else diagnostics.Error("profiles.no-such-service", $"no such service: {name}", serviceNodes?.Start);
         }
         bool Enabled(Service s) => s.Profiles.IsEmpty || all || s.Profiles.Any(active.Contains);
+        // Usually every service is enabled: nothing to take out, check or rebuild.
+        if (project.Services.Values.All(Enabled)) return project with { DisabledServices = project.Services.Clear() };
         var enabled = project.Services.Where(kv => Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
         var disabled = project.Services.Where(kv => !Enabled(kv.Value)).ToImmutableSortedDictionary(StringComparer.Ordinal);
         foreach (var service in enabled.Values)

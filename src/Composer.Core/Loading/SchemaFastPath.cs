@@ -66,6 +66,8 @@ internal static partial class SchemaFastPath
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or OverflowException) { return null; }
     });
 
+    public static void Prepare() => _ = Schema.Value;
+
     /// <summary>True only when NJsonSchema would report no error for <paramref name="document"/>.</summary>
     public static bool IsValid(YNode document) => Schema.Value is { } schema && Check(document, schema.Root) == Verdict.Valid;
 

@@ -42,14 +42,22 @@ public static class SchemaValidator
 
     public static void Validate(YNode document, DiagnosticBag diagnostics)
     {
-        // Most documents are valid: a quick pass over the YAML tree says so without building JSON or error objects.
-        if (SchemaFastPath.IsValid(document))
-        {
-            if (CrossCheck) ThrowIfNJsonSchemaDisagrees(document);
-            return;
-        }
-        ValidateFully(document, diagnostics);
+        if (!PassesFastPath(document)) ValidateFully(document, diagnostics);
     }
+
+    /// <summary>
+    /// True when the quick pass over the YAML tree finds the document valid (most are): no JSON, no error objects, and
+    /// nothing to report. False says nothing yet: <see cref="ValidateFully"/> decides, and reports.
+    /// </summary>
+    public static bool PassesFastPath(YNode document)
+    {
+        if (!SchemaFastPath.IsValid(document)) return false;
+        if (CrossCheck) ThrowIfNJsonSchemaDisagrees(document);
+        return true;
+    }
+
+    /// <summary>Compiles the fast path's schema now (it is compiled once, on first use): for another thread, while this one parses.</summary>
+    public static void Prepare() => SchemaFastPath.Prepare();
 
     /// <summary>Set by the unit tests: every document the fast path passes is also validated by NJsonSchema.</summary>
     internal static bool CrossCheck { get; set; }

@@ -7,7 +7,9 @@ namespace Composer.Core.Loading;
 /// <summary>
 /// Remembers documents that passed schema validation, by fingerprint, so an unchanged file is not validated again on
 /// every command. Validation is a pure function of the document and the validator, and the fingerprint covers both.
-/// Only valid documents are remembered: an invalid one is validated, and its errors reported, every time.
+/// Only valid documents are remembered: an invalid one is validated, and its errors reported, every time. Only
+/// documents NJsonSchema had to judge are asked about: one the schema's fast path passes takes less time to validate
+/// again than to fingerprint.
 /// </summary>
 public interface IValidationCache
 {

@@ -28,8 +28,15 @@ public static class YamlReader
     /// Every document of the file, in order (Compose merges them as if each were a further <c>-f</c> file); empty
     /// when the file has no document or cannot be read (then with a diagnostic).
     /// </summary>
-    public static List<YNode> ParseAll(string text, string file, DiagnosticBag diagnostics)
+    public static List<YNode> ParseAll(string text, string file, DiagnosticBag diagnostics) => ParseAll(text, file, diagnostics, out _);
+
+    /// <param name="text">The file's text.</param>
+    /// <param name="file">Its path, for positions.</param>
+    /// <param name="diagnostics">Where its errors go.</param>
+    /// <param name="mergeTagged">Whether a node is tagged <c>!reset</c> or <c>!override</c> (without, <see cref="MergeTags"/> has nothing to do).</param>
+    public static List<YNode> ParseAll(string text, string file, DiagnosticBag diagnostics, out bool mergeTagged)
     {
+        mergeTagged = false;
         var builder = new Builder(file, diagnostics);
         var documents = new List<YNode>();
         try
@@ -43,6 +50,7 @@ public static class YamlReader
                 if (root is not null) documents.Add(root);
             }
             parser.Consume<StreamEnd>();
+            mergeTagged = builder.MergeTagged;
             return documents;
         }
         catch (AliasBombException e)
@@ -115,6 +123,7 @@ public static class YamlReader
         private long _expanded;
         private int _depth;
         public SourcePosition? LastPosition { get; private set; }
+        public bool MergeTagged { get; private set; }
 
         /// <param name="size">Nodes the value stands for (an alias: its anchor's), counted against alias bombs.</param>
         public YNode Read(IParser parser, out int size)
@@ -258,10 +267,11 @@ public static class YamlReader
             return node;
         }
 
-        private static string? TagOf(TagName tag)
+        private string? TagOf(TagName tag)
         {
             if (tag.IsEmpty || tag.IsNonSpecific) return null;
             var value = tag.Value;
+            if (value is MergeTags.Reset or MergeTags.Override) MergeTagged = true;
             return value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal) ? "!!" + value["tag:yaml.org,2002:".Length..] : value;
         }
     }
