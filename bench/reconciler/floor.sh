@@ -6,9 +6,9 @@
 #         (a dependency runs before its dependent starts), all chains at once.
 #   down: per chain, stop its services last-first with t=1, each removed once stopped, all chains at once; then
 #         remove the network.
-# Starts and stops are at most FLOOR_ENDPOINT_CHANGES (default 16) in flight, as Composer's executor sends them:
-# dozens at once on one network deadlock Engine 20.10's libnetwork (docs/benchmarks.md, "Scale"); on 2 cores 16 at
-# once are as fast as more.
+# Starts are at most FLOOR_JOINS (default 4) and stops FLOOR_LEAVES (default 16) in flight, as Composer's executor
+# sends them: Engine 20.10 miscounts a network's endpoints with many starts at once (500 at 16 left a network that
+# cannot be removed) and deadlocks with dozens of stops at once (docs/benchmarks.md, "Scale").
 # No tool can do these steps faster on this engine. bench/reconciler/run.sh runs it beside Composer and
 # docker-compose ("engine floor" in its table); standalone:
 #   bench/reconciler/floor.sh [CHAINS LENGTH]      (default 4 5; prints the two times)
@@ -17,11 +17,11 @@ floor_api() { # METHOD PATH [JSON]
 }
 
 # A counting semaphore shared by the subshells: a FIFO holding one line per free slot.
-floor_slots_open() {
+floor_slots_open() { # SLOTS
   floor_slots_dir=$(mktemp -d)
   mkfifo "$floor_slots_dir/slots"
   exec 9<>"$floor_slots_dir/slots"
-  local i; for i in $(seq "${FLOOR_ENDPOINT_CHANGES:-16}"); do echo >&9; done
+  local i; for i in $(seq "$1"); do echo >&9; done
 }
 floor_slots_close() { exec 9>&-; rm -rf "$floor_slots_dir"; }
 floor_slot_api() { # like floor_api, holding a slot
@@ -35,7 +35,7 @@ floor_up() { # PROJECT CHAINS LENGTH
     floor_api POST "/containers/create?name=$project-c${c}s${i}-1" "{\"Image\":\"composer-busybox:1\",\"Cmd\":[\"sleep\",\"2147483647\"],\"Labels\":{\"com.docker.compose.project\":\"$project\"},\"HostConfig\":{\"Init\":true,\"NetworkMode\":\"${project}_default\"}}" &
   done; done
   wait
-  floor_slots_open
+  floor_slots_open "${FLOOR_JOINS:-4}"
   local failed=0
   for c in $(seq 1 "$chains"); do ( for i in $(seq 1 "$length"); do floor_slot_api POST "/containers/$project-c${c}s${i}-1/start" || exit 1; done ) & done
   for c in $(jobs -p); do wait "$c" || failed=1; done
@@ -45,7 +45,7 @@ floor_up() { # PROJECT CHAINS LENGTH
 
 floor_down() { # PROJECT CHAINS LENGTH
   local project=$1 chains=$2 length=$3 c
-  floor_slots_open
+  floor_slots_open "${FLOOR_LEAVES:-16}"
   for c in $(seq 1 "$chains"); do (
     for i in $(seq "$length" -1 1); do
       floor_slot_api POST "/containers/$project-c${c}s${i}-1/stop?t=1"

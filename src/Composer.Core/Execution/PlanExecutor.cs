@@ -32,7 +32,7 @@ public sealed record ExecutionResult(IReadOnlyDictionary<string, Exception?> Out
 /// <summary>
 /// Runs a plan's DAG: each operation as soon as those it comes after are done, at most <c>parallelism</c> engine
 /// calls at once (waits take no slot, so no limit can deadlock); without a limit, at most
-/// <see cref="DefaultParallelism"/>, of which at most <see cref="DefaultEndpointChanges"/> starts or stops. Makes no decisions: a failure fails what comes after it and lets independent
+/// <see cref="DefaultParallelism"/>, of which at most <see cref="DefaultJoins"/> starts and <see cref="DefaultLeaves"/> stops. Makes no decisions: a failure fails what comes after it and lets independent
 /// branches finish.
 /// </summary>
 public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null, int parallelism = 0, TimeProvider? time = null)
@@ -46,15 +46,23 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
     /// </summary>
     public const int DefaultParallelism = 200;
     /// <summary>
-    /// Starts, stops, kills and restarts in flight at once when no limit is given. Each joins or leaves network
-    /// endpoints, and Engine 20.10's libnetwork takes its controller and network locks in opposite orders there
-    /// (<c>processEndpointDelete</c>/<c>processEndpointCreate</c> against <c>getSvcRecords</c>): with dozens of
-    /// containers exiting at once on one network the engine deadlocked (40 chains stopping, and ~480 stops; goroutine
-    /// dumps in docs/benchmarks.md). Those calls are bound by the engine's CPU, so 16 at once were as fast as 60.
+    /// Stops and kills in flight at once when no limit is given. Each leaves network endpoints, and Engine 20.10's
+    /// libnetwork takes its controller and network locks in opposite orders there (<c>processEndpointDelete</c> against
+    /// <c>getSvcRecords</c>): with dozens of containers exiting at once on one network the engine deadlocked (40 chains
+    /// stopping, and ~480 stops; goroutine dumps in docs/benchmarks.md). They are bound by the engine's CPU: 16 at once
+    /// were as fast as 60.
     /// </summary>
-    public const int DefaultEndpointChanges = 16;
+    public const int DefaultLeaves = 16;
+    /// <summary>
+    /// Starts and restarts in flight at once when no limit is given. Each creates endpoints, and Engine 20.10 counts a
+    /// network's endpoints with a compare-and-swap that counts twice when two writes race: 500 containers started 16 at
+    /// a time (by Composer, and by curl alone) left networks that could never be removed ("has active endpoints" with
+    /// none attached, until the engine restarts); 4 at a time did not, and started them 6 % slower.
+    /// </summary>
+    public const int DefaultJoins = 4;
     private readonly SemaphoreSlim _slots = new(parallelism > 0 ? parallelism : DefaultParallelism);
-    private readonly SemaphoreSlim _endpointChanges = new(parallelism > 0 ? parallelism : DefaultEndpointChanges);
+    private readonly SemaphoreSlim _leaves = new(parallelism > 0 ? parallelism : DefaultLeaves);
+    private readonly SemaphoreSlim _joins = new(parallelism > 0 ? parallelism : DefaultJoins);
 
     public async Task<ExecutionResult> ExecuteAsync(Plan plan, CancellationToken cancellationToken)
     {
@@ -76,19 +84,20 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
     private async Task RunAsync(Operation op, CancellationToken cancellationToken)
     {
         var held = false;
-        var heldEndpointChange = false;
+        var endpointSlot = op.EndpointChange switch { EndpointChange.Join => _joins, EndpointChange.Leave => _leaves, _ => null };
+        SemaphoreSlim? heldEndpointSlot = null;
         if (op.UsesEngineSlot)
         {
             // The scarcer slot first: a stop queued for it holds no general slot a remove could use meanwhile.
-            if (op.ChangesEndpoints)
+            if (endpointSlot is not null)
             {
-                await _endpointChanges.WaitAsync(cancellationToken).ConfigureAwait(false);
-                heldEndpointChange = true;
+                await endpointSlot.WaitAsync(cancellationToken).ConfigureAwait(false);
+                heldEndpointSlot = endpointSlot;
             }
             try { await _slots.WaitAsync(cancellationToken).ConfigureAwait(false); }
             catch
             {
-                if (heldEndpointChange) _endpointChanges.Release();
+                heldEndpointSlot?.Release();
                 throw;
             }
             held = true;
@@ -118,7 +127,7 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
         finally
         {
             if (held) _slots.Release();
-            if (heldEndpointChange) _endpointChanges.Release();
+            heldEndpointSlot?.Release();
         }
     }
 

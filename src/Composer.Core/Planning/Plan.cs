@@ -23,10 +23,10 @@ public abstract record Operation
     /// <summary>Waits take no engine slot: a service waiting for its dependencies never blocks another's call.</summary>
     public virtual bool UsesEngineSlot => true;
     /// <summary>
-    /// Starts a container's process or ends it, so the engine joins or leaves its network endpoints: the calls that
-    /// <see cref="Execution.PlanExecutor"/> keeps few at once (see <see cref="Execution.PlanExecutor.DefaultEndpointChanges"/>).
+    /// Joins or leaves network endpoints (a start, or a stop): the calls <see cref="Execution.PlanExecutor"/> keeps few
+    /// at once (see <see cref="Execution.PlanExecutor.DefaultJoins"/> and <see cref="Execution.PlanExecutor.DefaultLeaves"/>).
     /// </summary>
-    public virtual bool ChangesEndpoints => false;
+    public virtual EndpointChange EndpointChange => EndpointChange.None;
     public abstract string Describe();
 }
 
@@ -53,8 +53,10 @@ public static class RecreateCauses
 {
     public const string ConfigurationChanged = "configuration changed";
 }
-public sealed record StartContainer(string Name) : Operation { public override string Id => $"start:{Name}"; public override bool ChangesEndpoints => true; public override string Describe() => $"start container {Name}"; }
-public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Id => $"stop:{Name}"; public override bool ChangesEndpoints => true; public override string Describe() => $"stop container {Name}"; }
+public enum EndpointChange { None, Join, Leave }
+
+public sealed record StartContainer(string Name) : Operation { public override string Id => $"start:{Name}"; public override EndpointChange EndpointChange => EndpointChange.Join; public override string Describe() => $"start container {Name}"; }
+public sealed record StopContainer(string Name, TimeSpan? Timeout) : Operation { public override string Id => $"stop:{Name}"; public override EndpointChange EndpointChange => EndpointChange.Leave; public override string Describe() => $"stop container {Name}"; }
 public sealed record RenameContainer(string Name, string NewName) : Operation { public override string Id => $"rename:{Name}"; public override string Describe() => $"rename container {Name} to {NewName}"; }
 public sealed record RemoveContainer(string Name, bool RemoveAnonymousVolumes = true) : Operation { public override string Id => $"remove:{Name}"; public override string Describe() => $"remove container {Name}"; }
 public sealed record WaitContainer(string Name, string Condition) : Operation

@@ -48,8 +48,9 @@ public class PlanExecutorTests
     [Fact]
     public async Task Without_a_limit_stops_are_few_at_once_and_each_remove_follows_its_stop()
     {
-        // Engine 20.10 deadlocked with dozens of containers leaving one network at once, so stops (and starts) are
-        // capped; a remove must not queue behind the last stop (down of 200 was 1.8x the floor when it did).
+        // Engine 20.10 deadlocked with dozens of containers leaving one network at once and miscounted endpoints with
+        // many joining, so stops and starts are capped; a remove must not queue behind the last stop (down of 200 was
+        // 1.8x the floor when it did).
         const int count = 200;
         var project = TestProjects.Load("services:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  s{i}: {{ image: x }}\n")));
         var engine = new FakeEngine();
@@ -64,7 +65,7 @@ public class PlanExecutorTests
             Interlocked.Decrement(ref starting);
         };
         (await new PlanExecutor(engine).ExecuteAsync(Planner.PlanUp(project, ImagesPresent(project), new UpOptions()), default)).Succeeded.Should().BeTrue();
-        mostStarting.Should().BeLessThanOrEqualTo(PlanExecutor.DefaultEndpointChanges);
+        mostStarting.Should().BeLessThanOrEqualTo(PlanExecutor.DefaultJoins);
 
         var stopping = 0;
         var mostStopping = 0;
@@ -82,7 +83,7 @@ public class PlanExecutorTests
             var now = Interlocked.Increment(ref stopping);
             lock (engine) mostStopping = Math.Max(mostStopping, now);
             // The first wave waits until the cap is reached, so the test sees the cap rather than a lucky schedule.
-            if (now == PlanExecutor.DefaultEndpointChanges) firstStopsHeld.TrySetResult();
+            if (now == PlanExecutor.DefaultLeaves) firstStopsHeld.TrySetResult();
             await firstStopsHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Interlocked.Decrement(ref stopping);
             Interlocked.Increment(ref stopsDone);
@@ -90,7 +91,7 @@ public class PlanExecutorTests
         var observed = await engine.ObserveAsync(new ObserveRequest("demo"), default);
         var result = await new PlanExecutor(engine).ExecuteAsync(Planner.PlanDown(project, observed, new DownOptions()), default);
         result.Succeeded.Should().BeTrue();
-        mostStopping.Should().Be(PlanExecutor.DefaultEndpointChanges);
+        mostStopping.Should().Be(PlanExecutor.DefaultLeaves);
         removesBeforeLastStop.Should().BeGreaterThan(0);
         engine.Containers.Should().BeEmpty();
     }
