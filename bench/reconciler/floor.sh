@@ -6,9 +6,9 @@
 #         (a dependency runs before its dependent starts), all chains at once.
 #   down: per chain, stop its services last-first with t=1, each removed once stopped, all chains at once; then
 #         remove the network.
-# Starts are at most FLOOR_JOINS (default 4) and stops FLOOR_LEAVES (default 16) in flight, as Composer's executor
-# sends them: Engine 20.10 miscounts a network's endpoints with many starts at once (500 at 16 left a network that
-# cannot be removed) and deadlocks with dozens of stops at once (docs/benchmarks.md, "Scale").
+# Starts are at most FLOOR_JOINS and stops FLOOR_LEAVES (default 4 each) in flight, as Composer's executor sends
+# them: with more, Engine 20.10 deadlocks or loses count of a network's endpoints and never removes the network
+# (docs/benchmarks.md, "Scale").
 # No tool can do these steps faster on this engine. bench/reconciler/run.sh runs it beside Composer and
 # docker-compose ("engine floor" in its table); standalone:
 #   bench/reconciler/floor.sh [CHAINS LENGTH]      (default 4 5; prints the two times)
@@ -45,7 +45,7 @@ floor_up() { # PROJECT CHAINS LENGTH
 
 floor_down() { # PROJECT CHAINS LENGTH
   local project=$1 chains=$2 length=$3 c
-  floor_slots_open "${FLOOR_LEAVES:-16}"
+  floor_slots_open "${FLOOR_LEAVES:-4}"
   for c in $(seq 1 "$chains"); do (
     for i in $(seq "$length" -1 1); do
       floor_slot_api POST "/containers/$project-c${c}s${i}-1/stop?t=1"

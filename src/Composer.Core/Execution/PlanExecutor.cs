@@ -46,19 +46,16 @@ public sealed class PlanExecutor(IEngine engine, IProgressSink? progress = null,
     /// </summary>
     public const int DefaultParallelism = 200;
     /// <summary>
-    /// Stops and kills in flight at once when no limit is given. Each leaves network endpoints, and Engine 20.10's
-    /// libnetwork takes its controller and network locks in opposite orders there (<c>processEndpointDelete</c> against
-    /// <c>getSvcRecords</c>): with dozens of containers exiting at once on one network the engine deadlocked (40 chains
-    /// stopping, and ~480 stops; goroutine dumps in docs/benchmarks.md). They are bound by the engine's CPU: 16 at once
-    /// were as fast as 60.
+    /// Stops and kills in flight at once when no limit is given. Each leaves network endpoints, and Engine 20.10 gets
+    /// two things wrong when many do at once on one network: its controller and network locks are taken in opposite
+    /// orders (<c>processEndpointDelete</c> against <c>getSvcRecords</c>: 40 chains stopping, and ~480 stops, deadlocked
+    /// it), and its endpoint count is a compare-and-swap whose retry drops a concurrent decrement, which leaves a
+    /// network it will never remove ("has active endpoints" with none attached, until it restarts): 200 and 500
+    /// containers stopped 16 at a time, by Composer and by curl alone, left such networks; 500 stopped 4 at a time did
+    /// not. docs/benchmarks.md, "Scale".
     /// </summary>
-    public const int DefaultLeaves = 16;
-    /// <summary>
-    /// Starts and restarts in flight at once when no limit is given. Each creates endpoints, and Engine 20.10 counts a
-    /// network's endpoints with a compare-and-swap that counts twice when two writes race: 500 containers started 16 at
-    /// a time (by Composer, and by curl alone) left networks that could never be removed ("has active endpoints" with
-    /// none attached, until the engine restarts); 4 at a time did not, and started them 6 % slower.
-    /// </summary>
+    public const int DefaultLeaves = 4;
+    /// <summary>Starts and restarts in flight at once when no limit is given: they create endpoints on the same count.</summary>
     public const int DefaultJoins = 4;
     private readonly SemaphoreSlim _slots = new(parallelism > 0 ? parallelism : DefaultParallelism);
     private readonly SemaphoreSlim _leaves = new(parallelism > 0 ? parallelism : DefaultLeaves);

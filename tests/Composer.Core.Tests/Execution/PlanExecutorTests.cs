@@ -48,8 +48,8 @@ public class PlanExecutorTests
     [Fact]
     public async Task Without_a_limit_stops_are_few_at_once_and_each_remove_follows_its_stop()
     {
-        // Engine 20.10 deadlocked with dozens of containers leaving one network at once and miscounted endpoints with
-        // many joining, so stops and starts are capped; a remove must not queue behind the last stop (down of 200 was
+        // Engine 20.10 deadlocked and lost count of endpoints with many containers leaving one network at once, so
+        // stops and starts are capped; a remove must not queue behind the last stop (down of 200 was
         // 1.8x the floor when it did).
         const int count = 200;
         var project = TestProjects.Load("services:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  s{i}: {{ image: x }}\n")));
