@@ -75,7 +75,15 @@ public sealed partial class DockerEngine
         {
             // Sized before any input is forwarded, so a process that reads first sees the right size when it looks.
             await ResizeAsync(terminal, resize, retries: 5).ConfigureAwait(false);
-            onChange = () => _ = ResizeAsync(terminal, resize, retries: 0);
+            // One resize at a time, each reading the size when it is sent: `stty rows R cols C` signals twice, and two
+            // requests in flight at once could reach the engine in the wrong order and leave the first size.
+            var oneAtATime = new SemaphoreSlim(1, 1);
+            onChange = () => _ = Task.Run(async () =>
+            {
+                await oneAtATime.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try { await ResizeAsync(terminal, resize, retries: 0).ConfigureAwait(false); }
+                finally { oneAtATime.Release(); }
+            });
             terminal.Changed += onChange;
         }
         try
