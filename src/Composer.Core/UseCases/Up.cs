@@ -91,6 +91,8 @@ public sealed partial class ComposeActions
         {
             await foreach (var line in MergeLogs(attached, follow: true, tail: "all", timestamps: false, cancellationToken).ConfigureAwait(false))
                 writer.Write(line);
+            // Ctrl+C ends every log stream too, and the merged stream may see them end before it sees the cancellation.
+            cancellationToken.ThrowIfCancellationRequested();
             return UpOutcome.Succeeded;
         }
         catch (OperationCanceledException)
@@ -112,7 +114,7 @@ public sealed partial class ComposeActions
             await foreach (var line in engine.LogsAsync(c.Name, follow, tail, timestamps, cancellationToken).ConfigureAwait(false))
                 await lines.Writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
         }).ToList();
-        _ = Task.WhenAll(readers).ContinueWith(t => lines.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+        _ = Task.WhenAll(readers).ContinueWith(t => lines.Writer.TryComplete(t.IsCanceled ? new OperationCanceledException(cancellationToken) : t.Exception), TaskScheduler.Default);
         await foreach (var line in lines.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return line;
     }
 }
