@@ -49,8 +49,7 @@ internal static class CompositionRoot
     /// </summary>
     public static Task<HeadStart> ConnectEarly(GlobalOptions global, ParseResult parse, CancellationToken cancellationToken, bool observe = false)
     {
-        var given = parse.GetValue(global.ProjectName) ?? Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME");
-        var name = observe && given is not null && Core.Model.Project.NormalizeName(given) is { Length: > 0 } n && Core.Model.Project.NameProblem(n) is null ? n : null;
+        var name = observe && global.GivenProjectName(parse) is { } given ? Core.Model.Project.FromGivenName(given).Name : null;
         return Task.Run(async () =>
         {
             var engine = await ConnectDockerAsync(cancellationToken).ConfigureAwait(false);

@@ -106,13 +106,17 @@ public sealed class GlobalOptions
         return Core.Hosts.ObservedPlacement.Moved(project, containers);
     }
 
+    /// <summary>The project name given before any file is read (-p, then COMPOSE_PROJECT_NAME), as typed.</summary>
+    public string? GivenProjectName(ParseResult parse) =>
+        parse.GetValue(ProjectName) ?? System.Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME");
+
     /// <summary>
     /// The project name for commands that can work without a file (down, ps, logs): -p, COMPOSE_PROJECT_NAME, or the
     /// loaded file's. Returns the loaded project too, when there is one.
     /// </summary>
     public (string Name, Project? Project) ResolveProject(ParseResult parse)
     {
-        var explicitName = parse.GetValue(ProjectName) ?? System.Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME");
+        var explicitName = GivenProjectName(parse);
         var options = ProjectOptions(parse);
         var loader = new ProjectLoader(validated: DiskValidationCache.ForUser());
         if (explicitName is not null && parse.GetValue(File) is not { Length: > 0 })
@@ -121,10 +125,8 @@ public sealed class GlobalOptions
             var probe = new Core.Diagnostics.DiagnosticBag();
             if (loader.FindConfigFiles(options, probe).Count == 0)
             {
-                var normalized = Project.NormalizeName(explicitName);
-                if (normalized.Length == 0) throw new UsageException($"invalid project name \"{explicitName}\"");
-                if (Project.NameProblem(normalized) is { } problem) throw new UsageException(problem);
-                return (normalized, null);
+                var (name, problem) = Project.FromGivenName(explicitName);
+                return name is not null ? (name, null) : throw new UsageException(problem!);
             }
         }
         // These commands act on existing containers: env_files are not read, as Compose's projectOrName discards them.

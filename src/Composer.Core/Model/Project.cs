@@ -41,6 +41,14 @@ public sealed partial record Project
 
     public static bool IsValidName(string name) => NameProblem(name) is null;
 
+    /// <summary>The project a name typed by the user (-p, COMPOSE_PROJECT_NAME) stands for, or why it stands for none.</summary>
+    public static (string? Name, string? Problem) FromGivenName(string given)
+    {
+        var normalized = NormalizeName(given);
+        if (normalized.Length == 0) return (null, $"invalid project name \"{given}\"");
+        return NameProblem(normalized) is { } problem ? (null, problem) : (normalized, null);
+    }
+
     /// <summary>Why <paramref name="name"/> cannot be a project name, in Compose's words; null when it can.</summary>
     public static string? NameProblem(string name)
     {
