@@ -37,9 +37,11 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     private sealed record ProjectLists(string Project, Task<IList<ContainerListResponse>> Containers, Task<IList<NetworkResponse>> Networks, Task<VolumesListResponse> Volumes);
     private ProjectLists? _begun;
 
-    private ProjectLists ListProject(string project, CancellationToken cancellationToken) => new(project,
+    private ProjectLists ListProject(string project, CancellationToken cancellationToken, IReadOnlyCollection<string>? services = null) => new(project,
         // Listing is the first thing every command does: bounded, so an engine that never answers is reported.
-        WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(project) }, ct), cancellationToken),
+        services is null
+            ? WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(project) }, ct), cancellationToken)
+            : ListServicesAsync(project, services, cancellationToken),
         WithAnswerTimeout(ct => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(project) }, ct), cancellationToken),
         WithAnswerTimeout(ct => _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(project) }, ct), cancellationToken));
 
@@ -50,9 +52,25 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     /// </summary>
     public void BeginObserve(string project, CancellationToken cancellationToken) => _begun = ListProject(project, cancellationToken);
 
+    /// <summary>The containers of a few services: one list each (the engine ANDs label filters), in parallel.</summary>
+    private async Task<IList<ContainerListResponse>> ListServicesAsync(string project, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        var lists = await Task.WhenAll(services.Distinct().Select(service => WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true, [$"{ComposeLabels.Service}={service}"] = true },
+            },
+        }, ct), cancellationToken))).ConfigureAwait(false);
+        return [.. lists.SelectMany(l => l)];
+    }
+
     public async Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
-        var lists = Interlocked.Exchange(ref _begun, null) is { } begun && begun.Project == request.Project ? begun : ListProject(request.Project, cancellationToken);
+        // A listing begun early is the whole project's: a request for a few services lists its own and leaves it for the next.
+        var lists = request.Services is null && Interlocked.Exchange(ref _begun, null) is { } begun && begun.Project == request.Project
+            ? begun : ListProject(request.Project, cancellationToken, request.Services);
         var (containersTask, networksTask, volumesTask) = (lists.Containers, lists.Networks, lists.Volumes);
         var imageTasks = request.Images.Distinct().ToDictionary(i => i, i => ImageInfoAsync(i, cancellationToken));
         var externalNetworkTasks = request.ExternalNetworks.Distinct().ToDictionary(n => n, n => ExistsAsync(() => _client.Networks.InspectNetworkAsync(n, cancellationToken)));
@@ -253,6 +271,13 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     }
 
     /// <summary>The engine's event stream as a channel; the subscription ends with the token.</summary>
+    /// <summary>The engine's "seconds.nanoseconds" form of a point in time.</summary>
+    internal static string EngineTimestamp(DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return string.Create(CultureInfo.InvariantCulture, $"{ticks / TimeSpan.TicksPerSecond}.{ticks % TimeSpan.TicksPerSecond * 100:D9}");
+    }
+
     public ChannelReader<Message> Events(IDictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellationToken, DateTimeOffset? since = null)
     {
         var channel = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
@@ -277,8 +302,9 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
                 await _client.System.MonitorEventsAsync(new ContainerEventsParameters
                     {
                         Filters = filters,
-                        // From a resync's start, so nothing between the list and the subscription is missed.
-                        Since = since is { } s ? s.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : null,
+                        // From a resync's start, so nothing between the list and the subscription is missed; to
+                        // the nanosecond, or the same second's earlier events (a crash the resync already undid) replay.
+                        Since = since is { } s ? EngineTimestamp(s) : null,
                     },
                     new SyncProgress<Message>(m => channel.Writer.TryWrite(m)), subscription.Token).ConfigureAwait(false);
                 channel.Writer.TryComplete();

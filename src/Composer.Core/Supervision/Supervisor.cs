@@ -156,20 +156,43 @@ public sealed class Supervisor
         _output.Info($"watching {_project.Name}: {observed.Containers.Count(c => c.IsRunning)} container(s) running");
     }
 
-    private async Task<ObservedState> ObserveAsync(CancellationToken ct)
+    /// <param name="scope">Only these services' containers (see <see cref="RepairScope"/>); null for the whole project.</param>
+    private async Task<ObservedState> ObserveAsync(CancellationToken ct, IReadOnlyCollection<string>? scope = null)
     {
         // What up observes (built images included, so a recreate keeps their id label), without one-off containers.
-        var observed = await _engine.ObserveAsync(Observation.For(_project) with { IncludeOneOff = false }, ct).ConfigureAwait(false);
+        var observed = await _engine.ObserveAsync(Observation.For(_project, scope) with { IncludeOneOff = false }, ct).ConfigureAwait(false);
+        // Which of two duplicate networks the planner keeps depends on every container attached to them.
+        if (scope is not null && observed.Networks.GroupBy(n => n.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+            return await ObserveAsync(ct).ConfigureAwait(false);
         // Only replicas are remembered (a renamed, retiring container has a unique name): the map stays as small as the project.
         foreach (var c in observed.Containers.Where(c => c.IsRunning && !RetiredContainers.IsRetired(c.Name))) _known[c.Name] = c;
         return observed;
     }
 
-    /// <summary>Containers seen running earlier and missing now: their replacements take over their anonymous volumes.</summary>
-    private ImmutableDictionary<string, ObservedContainer> Gone(ObservedState observed)
+    /// <summary>
+    /// Containers seen running earlier and missing now: their replacements take over their anonymous volumes. With a
+    /// <paramref name="scope"/>, only its services' containers were listed, so only theirs can be missing.
+    /// </summary>
+    private ImmutableDictionary<string, ObservedContainer> Gone(ObservedState observed, IReadOnlyCollection<string>? scope = null)
     {
         var present = observed.Containers.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        return _known.Where(kv => !present.Contains(kv.Key)).ToImmutableDictionary(StringComparer.Ordinal);
+        return _known.Where(kv => !present.Contains(kv.Key) && (scope is null || scope.Contains(kv.Value.Service))).ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Above this many services a repair lists the whole project: one list per service would cost more.</summary>
+    private const int MaxScopedServices = 8;
+
+    /// <summary>
+    /// The services a repair of <paramref name="service"/> reads: its own, those it needs (its containers' specs name
+    /// their containers and addresses) and those that need it (relinked or checked). Listing only these keeps a repair
+    /// as fast in a 500-container project as in a small one. Null (the whole project) when that is most of it anyway.
+    /// </summary>
+    private IReadOnlyCollection<string>? RepairScope(Service service)
+    {
+        var scope = new HashSet<string>(StringComparer.Ordinal) { service.Name };
+        foreach (var edge in _graph.EdgesFrom(service.Name)) scope.Add(edge.To);
+        foreach (var edge in _graph.EdgesTo(service.Name)) scope.Add(edge.From);
+        return scope.Count <= MaxScopedServices && scope.Count * 2 <= _project.Services.Count ? scope : null;
     }
 
     private async Task<IDisposable?> EnterChangeAsync(CancellationToken ct) =>
@@ -231,18 +254,23 @@ public sealed class Supervisor
             _awaitingPolicy[e.ContainerName] = (report with { Outcome = "restarted by its restart policy", Backoff = TimeSpan.Zero }, since, before);
             return;
         }
-        Track(() => HandleIncidentAsync(service, e, incident, report, delay, since, before, ct));
+        // A service's incidents are handled one at a time, in the order of their events: the turn is taken here, in
+        // the event loop (the semaphore queues waiters in order), not on whichever pool thread runs first.
+        var gate = _serviceLocks.GetOrAdd(service.Name, _ => new SemaphoreSlim(1, 1));
+        var turn = gate.WaitAsync(ct);
+        Track(() => HandleIncidentAsync(service, e, incident, report, delay, since, before, gate, turn, ct));
     }
 
-    private async Task HandleIncidentAsync(Service service, EngineEvent e, Verdict.Incident incident, IncidentReport report, TimeSpan delay, long since, ObservedContainer? before, CancellationToken ct)
+    private async Task HandleIncidentAsync(Service service, EngineEvent e, Verdict.Incident incident, IncidentReport report, TimeSpan delay, long since, ObservedContainer? before,
+        SemaphoreSlim gate, Task turn, CancellationToken ct)
     {
-        var gate = _serviceLocks.GetOrAdd(service.Name, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct).ConfigureAwait(false);
+        await turn.ConfigureAwait(false);
         try
         {
             await Task.Delay(delay, _time, ct).ConfigureAwait(false);
             using var change = await EnterChangeAsync(ct).ConfigureAwait(false);
-            var (observed, current) = await ObserveConsistentAsync(e, incident.Kind, ct).ConfigureAwait(false);
+            var scope = RepairScope(service);
+            var (observed, current) = await ObserveConsistentAsync(e, incident.Kind, scope, ct).ConfigureAwait(false);
             var startedSince = _lastStart.TryGetValue(e.ContainerName, out var lastStart) && lastStart > e.Time;
             if (incident.Kind == IncidentKind.Unhealthy && current is { IsRunning: true })
             {
@@ -260,7 +288,9 @@ public sealed class Supervisor
             {
                 // Removed: its replacement is a new container at a new address, so its link and namespace consumers are
                 // stale already. One plan repairs both, from this one listing: the consumers are renamed while the
-                // target is created, and each replacement is created the moment the target has started.
+                // target is created, and each replacement is created the moment the target has started. The plan
+                // reaches the dependents' dependents: it reads the whole project.
+                if (scope is not null) observed = await ObserveAsync(ct).ConfigureAwait(false);
                 var recovered = TimeSpan.Zero;
                 var relink = await RecreateStaleAsync(service, observed, dependents.Stale, withTarget: true, () => recovered = _time.GetElapsedTime(since), ct).ConfigureAwait(false);
                 var after = await ObserveAsync(ct).ConfigureAwait(false);
@@ -273,11 +303,11 @@ public sealed class Supervisor
             }
             else
             {
-                await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = [service.Name], NoDeps = true, Predecessors = Gone(observed) }), ct).ConfigureAwait(false);
+                await RunPlanAsync(Planner.PlanUp(_project, observed, new UpOptions { Services = [service.Name], NoDeps = true, Predecessors = Gone(observed, scope) }), ct).ConfigureAwait(false);
                 report = report with { Outcome = current is null ? "recreated" : "restarted" };
             }
             var recoveredAt = _time.GetElapsedTime(since);
-            var relinked = await RelinkAsync(service, before, ct).ConfigureAwait(false);
+            var relinked = await RelinkAsync(service, before, scope, ct).ConfigureAwait(false);
             _output.Incident(report with { Recovery = recoveredAt, Total = _time.GetElapsedTime(since), Relinked = relinked.Relinked, VerifiedByName = relinked.Verified, Notes = relinked.Notes });
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -298,12 +328,12 @@ public sealed class Supervisor
     /// that lags, more so under load). Observe until the list agrees with the event or the container started again,
     /// within a bound, so a lagging list is never taken for a container that came back.
     /// </summary>
-    private async Task<(ObservedState Observed, ObservedContainer? Current)> ObserveConsistentAsync(EngineEvent e, IncidentKind kind, CancellationToken ct)
+    private async Task<(ObservedState Observed, ObservedContainer? Current)> ObserveConsistentAsync(EngineEvent e, IncidentKind kind, IReadOnlyCollection<string>? scope, CancellationToken ct)
     {
         var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(10);
         while (true)
         {
-            var observed = await ObserveAsync(ct).ConfigureAwait(false);
+            var observed = await ObserveAsync(ct, scope).ConfigureAwait(false);
             var current = observed.Containers.FirstOrDefault(c => c.Name == e.ContainerName);
             var startedSince = _lastStart.TryGetValue(e.ContainerName, out var t) && t > e.Time;
             var consistent = startedSince || current is null || current.Id != e.ContainerId || kind switch
@@ -323,7 +353,7 @@ public sealed class Supervisor
         {
             var recovered = _time.GetElapsedTime(since);
             using var change = await EnterChangeAsync(ct).ConfigureAwait(false);
-            var relink = await RelinkAsync(service, before, ct).ConfigureAwait(false);
+            var relink = await RelinkAsync(service, before, RepairScope(service), ct).ConfigureAwait(false);
             _output.Incident(report with { Recovery = recovered, Total = _time.GetElapsedTime(since), Relinked = relink.Relinked, VerifiedByName = relink.Verified, Notes = relink.Notes });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -353,13 +383,16 @@ public sealed class Supervisor
     /// container or address changed. Name-only dependents need nothing: the engine's DNS follows the new address, which
     /// is checked (the target has an address on a network the dependent shares) and reported as verified.
     /// </summary>
-    private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Verified, ImmutableArray<string> Notes)> RelinkAsync(Service service, ObservedContainer? before, CancellationToken ct)
+    private async Task<(ImmutableArray<string> Relinked, ImmutableArray<string> Verified, ImmutableArray<string> Notes)> RelinkAsync(Service service, ObservedContainer? before,
+        IReadOnlyCollection<string>? scope, CancellationToken ct)
     {
-        var observed = await ObserveAsync(ct).ConfigureAwait(false);
+        var observed = await ObserveAsync(ct, scope).ConfigureAwait(false);
         var after = before is null ? null : observed.Containers.FirstOrDefault(c => c.Name == before.Name);
         var moved = before is null || after is null || before.Id != after.Id || !before.Addresses.SequenceEqual(after.Addresses);
         var (stale, nameOnly) = Dependents(service, moved);
         if (stale.Count == 0) return ([], ResolvableDependents(service, observed, nameOnly), []);
+        // The relink plan reaches the dependents' dependents: it reads the whole project.
+        if (scope is not null) observed = await ObserveAsync(ct).ConfigureAwait(false);
         var (relinked, notes) = await RecreateStaleAsync(service, observed, stale, withTarget: false, null, ct).ConfigureAwait(false);
         return (relinked, ResolvableDependents(service, observed, nameOnly.Except(stale.Keys)), notes);
     }

@@ -193,6 +193,54 @@ public class SupervisorTests
         await StopAsync(stop, run);
     }
 
+    /// <summary>The default project and six services unrelated to it: big enough that a repair lists only what it reads.</summary>
+    private const string LargerYaml = Yaml + """
+
+          other1: { image: x }
+          other2: { image: x }
+          other3: { image: x }
+          other4: { image: x }
+          other5: { image: x }
+          other6: { image: x }
+        """;
+
+    [Fact]
+    public async Task A_crash_in_a_larger_project_lists_only_the_crashed_service_and_its_neighbours()
+    {
+        var (engine, events, output, run, stop) = await StartAsync(LargerYaml);
+        engine.LogObservations = true;
+        engine.Calls.Clear();
+        await events.Channel.Writer.WriteAsync(Die(engine, "demo-web-1"));
+
+        var report = await output.NextAsync();
+        report.Outcome.Should().Be("restarted");
+        engine.Containers["demo-web-1"].State.Should().Be(ContainerState.Running);
+        var observations = engine.Calls.Where(c => c.StartsWith("observe", StringComparison.Ordinal)).ToList();
+        observations.Should().NotBeEmpty().And.OnlyContain(c => c == "observe db,web", "web and what it depends on are all a restart reads: " + string.Join("\n", engine.Calls));
+        await StopAsync(stop, run);
+    }
+
+    [Fact]
+    public async Task A_relink_in_a_larger_project_reads_the_whole_project_before_recreating_dependents()
+    {
+        var (engine, events, output, run, stop) = await StartAsync(LargerYaml);
+        var appId = engine.Containers["demo-app-1"].Id;
+        engine.LogObservations = true;
+        engine.Calls.Clear();
+        await events.Channel.Writer.WriteAsync(Die(engine, "demo-db-1"));
+
+        var report = await output.NextAsync();
+        report.Outcome.Should().Be("restarted");
+        report.Relinked.Should().Equal("demo-app-1", "demo-sidecar-1");
+        report.VerifiedByName.Should().Equal("demo-web-1");
+        engine.Containers["demo-app-1"].Id.Should().NotBe(appId);
+        var calls = engine.Calls.ToList();
+        var firstRecreate = calls.FindIndex(c => c.StartsWith("create container", StringComparison.Ordinal));
+        calls.IndexOf("observe app,db,sidecar,web").Should().BeGreaterThan(-1, "the restart lists db and its neighbours: " + string.Join("\n", calls));
+        calls.Take(firstRecreate).Should().Contain("observe", "the relink plan reaches dependents of dependents: " + string.Join("\n", calls));
+        await StopAsync(stop, run);
+    }
+
     [Fact]
     public async Task A_restart_policy_restart_is_not_doubled_but_still_relinks()
     {

@@ -44,9 +44,10 @@ public sealed partial class FakeEngine : IContainerEngine
 
     public Task<ObservedState> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken)
     {
-        if (LogObservations) Calls.Enqueue("observe");
+        if (LogObservations) Calls.Enqueue(request.Services is null ? "observe" : $"observe {string.Join(",", request.Services.Order(StringComparer.Ordinal))}");
         var containers = Containers.Values
             .Where(c => c.Spec.Labels.GetValueOrDefault(ComposeLabels.Project) == request.Project)
+            .Where(c => request.Services is null || request.Services.Contains(c.Spec.Service))
             .Select(c => new ObservedContainer
             {
                 Id = c.Id, Name = c.Spec.Name, Service = c.Spec.Service, Number = c.Spec.Number, State = ReportedState(c),

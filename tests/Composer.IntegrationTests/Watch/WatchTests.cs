@@ -108,6 +108,49 @@ public class WatchTests
 
     private static IList<string> EnvOf(global::Docker.DotNet.Models.ContainerInspectResponse c) => c.Config.Env;
 
+    /// <summary>
+    /// In a project twice the size of what a repair reads, watch lists only the crashed service and its neighbours
+    /// (one label-filtered list each): the engine must AND the project and service labels, or a restart would find
+    /// every container, or none, and recreate what it should restart.
+    /// </summary>
+    [Fact]
+    public async Task In_a_larger_project_a_crash_is_repaired_from_a_listing_of_the_crashed_service_and_its_neighbours()
+    {
+        var unrelated = string.Concat(Enumerable.Range(1, 4).Select(i =>
+            $"  other{i}:\n    image: composer-busybox:1\n    init: true\n    command: [\"sleep\", \"2147483647\"]\n"));
+        await using var project = await TestProject.CreateAsync("watch-scoped", Backend + "\n" + unrelated);
+        await project.RunOkAsync("up", "-d");
+
+        using (var engine = global::Composer.Docker.DockerEngine.Connect())
+        {
+            var scoped = await engine.ObserveAsync(new global::Composer.Core.Engine.ObserveRequest(project.Name) { Services = ["db", "byname"] }, CancellationToken.None);
+            scoped.Containers.Select(c => c.Name).Should().BeEquivalentTo([project.ContainerName("db"), project.ContainerName("byname")]);
+            scoped.Networks.Select(n => n.Name).Should().Contain($"{project.Name}_default", "networks are always the project's");
+        }
+
+        var db = await project.InspectAsync("db");
+        var byName = await project.InspectAsync("byname");
+        var sidecar = await project.InspectAsync("sidecar");
+        var other = await project.InspectAsync("other1");
+        await using var watch = await BackgroundComposer.WatchAsync(project);
+
+        KillFromHost(byName.State.Pid);
+        var nameUser = await watch.NextIncidentAsync(project.ContainerName("byname"));
+        nameUser.GetProperty("outcome").GetString().Should().Be("restarted");
+        (await project.InspectAsync("byname")).ID.Should().Be(byName.ID, "restarted, not recreated: the scoped listing found it");
+
+        KillFromHost(db.State.Pid);
+        var backend = await watch.NextIncidentAsync(project.ContainerName("db"));
+        backend.GetProperty("outcome").GetString().Should().Be("restarted");
+        backend.GetProperty("relinked").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("sidecar"));
+        backend.GetProperty("verified_by_name").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("byname"));
+        (await project.InspectAsync("db")).ID.Should().Be(db.ID);
+        (await project.InspectAsync("sidecar")).ID.Should().NotBe(sidecar.ID, "its network namespace died with db");
+        (await project.InspectAsync("other1")).ID.Should().Be(other.ID, "a repair leaves unrelated services alone");
+        (await project.ExecAsync("sidecar", "wget", "-qO-", "http://127.0.0.1/")).Output.Should().Contain("backend");
+        (await project.ExecAsync("byname", "wget", "-qO-", "http://db/")).Output.Should().Contain("backend");
+    }
+
     [Fact]
     public async Task A_second_watcher_on_the_same_project_is_refused()
     {
