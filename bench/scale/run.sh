@@ -14,6 +14,7 @@
 # docker-compose is not run: it did not finish a cold `up -d` of 200 within its limit.
 # Environment:
 #   TOOLS="composer floor docker-compose"  SCENARIOS="independent chains"  RUNS=1 (medians when more)
+#   QUICK_RUNS=5                           (samples of noop and ps per run: the report takes their median)
 #   COMPOSER=/path/to/composer             (default: published NativeAOT by scripts/publish.sh, ~2 min)
 #   OUT=artifacts/bench-scale              (results.tsv: N scenario tool step seconds load1; table.md)
 #   PLOT=docs/img/bench-scale.png          (time against N per tool and step; made with Debian's python3-matplotlib)
@@ -60,15 +61,20 @@ now() { date +%s.%N; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$out/results.tsv"; }
 timed() { # N SCENARIO TOOL STEP LIMIT COMMAND… → records seconds or "failed"; 1 when it failed
-  local t0 t1 l; l=$(load1); t0=$(now)
-  if ! timeout "$5" "${@:6}" >/dev/null 2>"$out/last-stderr"; then
-    echo "bench: $3 $4 failed or hung (N=$1 $2), exit $?; its last lines:" >&2
-    tail -n 5 "$out/last-stderr" | sed 's/^/  /' >&2
-    record "$1" "$2" "$3" "$4" failed "$l"
-    return 1
-  fi
-  t1=$(now)
-  record "$1" "$2" "$3" "$4" "$(echo "$t1 - $t0" | bc)" "$l"
+  # noop and ps change nothing and take a tenth of a second: QUICK_RUNS samples each (the report takes the median).
+  local t0 t1 l i samples=1
+  case $4 in noop|ps) samples=${QUICK_RUNS:-5} ;; esac
+  for i in $(seq "$samples"); do
+    l=$(load1); t0=$(now)
+    if ! timeout "$5" "${@:6}" >/dev/null 2>"$out/last-stderr"; then
+      echo "bench: $3 $4 failed or hung (N=$1 $2), exit $?; its last lines:" >&2
+      tail -n 5 "$out/last-stderr" | sed 's/^/  /' >&2
+      record "$1" "$2" "$3" "$4" failed "$l"
+      return 1
+    fi
+    t1=$(now)
+    record "$1" "$2" "$3" "$4" "$(echo "$t1 - $t0" | bc)" "$l"
+  done
 }
 remove_project() { # by label, whatever state a tool left
   docker ps -aq --filter "label=com.docker.compose.project=$1" | xargs -r docker rm -f >/dev/null 2>&1 || true
