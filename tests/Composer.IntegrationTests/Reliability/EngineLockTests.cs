@@ -342,7 +342,9 @@ public sealed class EngineLockTests : IDisposable
         var key = project.Name + ".watch";
         await using (var watch = Reconciler.ComposerProcess.Start(project, "watch"))
         {
-            await watch.WaitForLineAsync(l => l.Contains("watching project"), "watch to start");
+            // Killed once its first resync is done: a kill during it leaves create requests the engine finishes after
+            // the test's cleanup has listed the project (a network was left behind that way).
+            await watch.WaitForLineAsync(l => l.Contains("container(s) running"), "watch to finish its first resync");
             ProjectLock.TryAcquire(key).Should().BeNull("the running watch holds its lock");
             watch.Kill();
             await watch.WaitForExitAsync(TimeSpan.FromSeconds(30));

@@ -42,15 +42,16 @@ public static class Engine
         new() { ["label"] = new Dictionary<string, bool> { [$"com.docker.compose.project={project}"] = true } };
 
     /// <summary>
-    /// Removes everything labelled with the project, whatever state a failed test left it in. A test that killed a
-    /// composer may leave requests the engine is still carrying out (a container created after the listing keeps its
-    /// network): so again, a bounded number of times, until a listing finds nothing.
+    /// Removes everything labelled with the project, whatever state a failed test left it in. A removal can fail while
+    /// the engine still finishes earlier work on the project (a network keeps a container whose removal is under way):
+    /// so again, for up to 20 s, until a listing finds nothing.
     /// </summary>
     public static async Task RemoveProjectAsync(string project)
     {
         var client = await ClientAsync();
         var filter = ProjectFilter(project);
-        for (var round = 0; round < 5; round++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
         {
             var containers = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter });
             await Task.WhenAll(containers.Select(c => Ignore(() => client.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }))));
@@ -58,7 +59,7 @@ public static class Engine
             await Task.WhenAll(networks.Select(n => Ignore(() => client.Networks.DeleteNetworkAsync(n.ID))));
             var volumes = await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter });
             await Task.WhenAll((volumes.Volumes ?? []).Select(v => Ignore(() => client.Volumes.RemoveAsync(v.Name, true))));
-            if (containers.Count == 0 && networks.Count == 0 && (volumes.Volumes ?? []).Count == 0) return;
+            if (containers.Count == 0 && networks.Count == 0 && (volumes.Volumes ?? []).Count == 0 || DateTime.UtcNow > deadline) return;
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
     }
