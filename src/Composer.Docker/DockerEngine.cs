@@ -270,7 +270,6 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         return ConditionPolicy.IsMet(condition, new ContainerConditionState(name, service, state.Status ?? "", state.Running, state.ExitCode, hasHealthcheck ? state.Health!.Status ?? "starting" : null));
     }
 
-    /// <summary>The engine's event stream as a channel; the subscription ends with the token.</summary>
     /// <summary>The engine's "seconds.nanoseconds" form of a point in time.</summary>
     internal static string EngineTimestamp(DateTimeOffset time)
     {
@@ -278,6 +277,7 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
         return string.Create(CultureInfo.InvariantCulture, $"{ticks / TimeSpan.TicksPerSecond}.{ticks % TimeSpan.TicksPerSecond * 100:D9}");
     }
 
+    /// <summary>The engine's event stream as a channel; the subscription ends with the token.</summary>
     public ChannelReader<Message> Events(IDictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellationToken, DateTimeOffset? since = null)
     {
         var channel = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
