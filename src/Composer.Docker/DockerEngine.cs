@@ -302,8 +302,8 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
                 await _client.System.MonitorEventsAsync(new ContainerEventsParameters
                     {
                         Filters = filters,
-                        // From a resync's start, so nothing between the list and the subscription is missed; to
-                        // the nanosecond, or the same second's earlier events (a crash the resync already undid) replay.
+                        // From the time the caller gives (a watch: a little before its resync's list, so nothing the
+                        // list missed is lost), to the nanosecond: whole seconds moved it by up to a second.
                         Since = since is { } s ? EngineTimestamp(s) : null,
                     },
                     new SyncProgress<Message>(m => channel.Writer.TryWrite(m)), subscription.Token).ConfigureAwait(false);

@@ -113,7 +113,10 @@ public sealed class Supervisor
         {
             await reconnect.ExecuteAsync(async token =>
             {
-                var since = _time.GetUtcNow();
+                // The engine's list lags its events: a crash just before the resync can still be listed as running.
+                // So events from a little before the list are asked for again; a repair checks the container's state
+                // before it acts, so one the resync already undid ends as "already running".
+                var since = _time.GetUtcNow() - EventReplay;
                 await ResyncAsync(token).ConfigureAwait(false);
                 await foreach (var e in _events.StreamAsync(_project.Name, since, token).ConfigureAwait(false))
                     Handle(e, token);
@@ -178,6 +181,9 @@ public sealed class Supervisor
         var present = observed.Containers.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         return _known.Where(kv => !present.Contains(kv.Key) && (scope is null || scope.Contains(kv.Value.Service))).ToImmutableDictionary(StringComparer.Ordinal);
     }
+
+    /// <summary>How far before a resync's list its event subscription starts (see <see cref="RunAsync"/>).</summary>
+    private static readonly TimeSpan EventReplay = TimeSpan.FromSeconds(2);
 
     /// <summary>Above this many services a repair lists the whole project: one list per service would cost more.</summary>
     private const int MaxScopedServices = 8;
