@@ -31,8 +31,13 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string project) =>
-        new() { ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true } };
+    /// <summary>The project's resources; with <paramref name="service"/>, that service's only (the engine ANDs label filters).</summary>
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string project, string? service = null)
+    {
+        var labels = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true };
+        if (service is not null) labels[$"{ComposeLabels.Service}={service}"] = true;
+        return new() { ["label"] = labels };
+    }
 
     private sealed record ProjectLists(string Project, Task<IList<ContainerListResponse>> Containers, Task<IList<NetworkResponse>> Networks, Task<VolumesListResponse> Volumes);
     private ProjectLists? _begun;
@@ -52,17 +57,11 @@ public sealed partial class DockerEngine : IContainerEngine, IDisposable
     /// </summary>
     public void BeginObserve(string project, CancellationToken cancellationToken) => _begun = ListProject(project, cancellationToken);
 
-    /// <summary>The containers of a few services: one list each (the engine ANDs label filters), in parallel.</summary>
+    /// <summary>The containers of a few services: one list each, in parallel.</summary>
     private async Task<IList<ContainerListResponse>> ListServicesAsync(string project, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
-        var lists = await Task.WhenAll(services.Distinct().Select(service => WithAnswerTimeout(ct => _client.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{ComposeLabels.Project}={project}"] = true, [$"{ComposeLabels.Service}={service}"] = true },
-            },
-        }, ct), cancellationToken))).ConfigureAwait(false);
+        var lists = await Task.WhenAll(services.Distinct().Select(service => WithAnswerTimeout(ct =>
+            _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(project, service) }, ct), cancellationToken))).ConfigureAwait(false);
         return [.. lists.SelectMany(l => l)];
     }
 

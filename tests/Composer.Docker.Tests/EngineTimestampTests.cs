@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Composer.Docker.Tests;
 
-/// <summary>Watch subscribes to events from a resync's start: in the engine's "seconds.nanoseconds" form, not whole seconds.</summary>
+/// <summary>Watch subscribes to events from a point in time: sent in the engine's "seconds.nanoseconds" form, not whole seconds.</summary>
 public class EngineTimestampTests
 {
     [Theory]

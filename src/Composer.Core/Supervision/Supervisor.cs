@@ -275,7 +275,9 @@ public sealed class Supervisor
         {
             await Task.Delay(delay, _time, ct).ConfigureAwait(false);
             using var change = await EnterChangeAsync(ct).ConfigureAwait(false);
-            var scope = RepairScope(service);
+            // A removal with stale dependents is repaired by one plan that reaches their dependents: list the whole
+            // project for it at once rather than the neighbours first.
+            var scope = incident.Kind == IncidentKind.Removed && Dependents(service, moved: true).Stale.Count > 0 ? null : RepairScope(service);
             var (observed, current) = await ObserveConsistentAsync(e, incident.Kind, scope, ct).ConfigureAwait(false);
             var startedSince = _lastStart.TryGetValue(e.ContainerName, out var lastStart) && lastStart > e.Time;
             if (incident.Kind == IncidentKind.Unhealthy && current is { IsRunning: true })
@@ -294,9 +296,7 @@ public sealed class Supervisor
             {
                 // Removed: its replacement is a new container at a new address, so its link and namespace consumers are
                 // stale already. One plan repairs both, from this one listing: the consumers are renamed while the
-                // target is created, and each replacement is created the moment the target has started. The plan
-                // reaches the dependents' dependents: it reads the whole project.
-                if (scope is not null) observed = await ObserveAsync(ct).ConfigureAwait(false);
+                // target is created, and each replacement is created the moment the target has started.
                 var recovered = TimeSpan.Zero;
                 var relink = await RecreateStaleAsync(service, observed, dependents.Stale, withTarget: true, () => recovered = _time.GetElapsedTime(since), ct).ConfigureAwait(false);
                 var after = await ObserveAsync(ct).ConfigureAwait(false);
