@@ -151,6 +151,8 @@ public sealed class DashboardServer : IAsyncDisposable
 internal sealed class DashboardApi(Project project, IContainerEngine engine, IProjectLocks locks, DashboardIncidents incidents, DashboardSettings settings)
 {
     private readonly DependencyGraph _graph = DependencyGraph.Build(project);
+    // The page refreshes on an event; the engine's list can still contradict it for a moment (a "die" listed as running).
+    private readonly ContainerEventLedger _seen = new();
 
     public async Task PageAsync(HttpContext context, string csrf)
     {
@@ -165,7 +167,8 @@ internal sealed class DashboardApi(Project project, IContainerEngine engine, IPr
         await context.Response.WriteAsync(html, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private Task<ObservedState> ObserveAsync(CancellationToken ct) => engine.ObserveAsync(new ObserveRequest(project.Name) { IncludeOneOff = false }, ct);
+    private async Task<ObservedState> ObserveAsync(CancellationToken ct) =>
+        _seen.Correct(await engine.ObserveAsync(new ObserveRequest(project.Name) { IncludeOneOff = false }, ct).ConfigureAwait(false));
 
     public async Task ServicesAsync(HttpContext context)
     {
@@ -261,18 +264,23 @@ internal sealed class DashboardApi(Project project, IContainerEngine engine, IPr
     {
         var ct = context.RequestAborted;
         var output = Channel.CreateUnbounded<string>();
+        // From the moment the page hears "connected", even if the engine's stream opens a little later.
+        var since = DateTimeOffset.UtcNow;
         await StartEventStreamAsync(context).ConfigureAwait(false);
         var incidentFeed = incidents.Subscribe(ct);
         var engineTask = Task.Run(async () =>
         {
             var delay = TimeSpan.FromMilliseconds(200);
+            using var following = _seen.Follow();
             while (!ct.IsCancellationRequested)
             {
                 try
                 {
-                    await foreach (var e in engine.StreamAsync(project.Name, DateTimeOffset.UtcNow, ct).ConfigureAwait(false))
+                    await foreach (var e in engine.StreamAsync(project.Name, since, ct).ConfigureAwait(false))
                     {
                         if (e.IsOneOff) continue;
+                        // Recorded before the page hears of it, so the refresh it makes on this event agrees with it.
+                        _seen.Record(e);
                         output.Writer.TryWrite(Sse("container", new Dictionary<string, object?>
                         {
                             ["time"] = e.Time, ["action"] = e.Action, ["container"] = e.ContainerName, ["service"] = e.Service, ["exit_code"] = e.ExitCode,
@@ -283,6 +291,8 @@ internal sealed class DashboardApi(Project project, IContainerEngine engine, IPr
                 {
                     output.Writer.TryWrite(Sse("error", new Dictionary<string, object?> { ["message"] = e.Message }));
                 }
+                _seen.Forget();
+                since = DateTimeOffset.UtcNow;
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }

@@ -21,7 +21,7 @@ public class DashboardTests
             expose: ["80"]
             # A back-off long enough for the page to show db down before watch brings it back.
             x-composer:
-              restart_backoff_initial: 1s
+              restart_backoff_initial: 2s
           app:
             image: composer-busybox:1
             init: true
@@ -76,6 +76,21 @@ public class DashboardTests
         var answer = await http.SendAsync(restart);
         answer.StatusCode.Should().Be(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
         (await project.InspectAsync("app")).State.StartedAt.Should().NotBe(before);
+
+        // A crash: the page refreshes on the event stream's "die", and the engine still lists the container as running
+        // for tens of milliseconds after it: the services the API answers with at once agree with the event.
+        using var streaming = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var events = await http.GetAsync($"/api/events?{token}", HttpCompletionOption.ResponseHeadersRead, streaming.Token);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(streaming.Token));
+        (await reader.ReadLineAsync(streaming.Token)).Should().Be(": connected");
+        System.Diagnostics.Process.GetProcessById((int)(await project.InspectAsync("db")).State.Pid).Kill();
+        while (await reader.ReadLineAsync(streaming.Token) is { } line
+               && !(line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains("\"action\":\"die\"") && line.Contains("\"service\":\"db\"")))
+        {
+        }
+        var afterDie = JsonDocument.Parse(await http.GetStringAsync($"/api/services?{token}")).RootElement;
+        afterDie.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "db")
+            .GetProperty("state").GetString().Should().Be("exited");
 
         (await composer.InterruptAsync()).Should().Be(0);
     }
