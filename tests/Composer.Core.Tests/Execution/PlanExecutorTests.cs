@@ -69,14 +69,18 @@ public class PlanExecutorTests
 
         var stopping = 0;
         var mostStopping = 0;
+        var stopsStarted = 0;
         var stopsDone = 0;
         var removesBeforeLastStop = 0;
         var firstStopsHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aRemove = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var noRemoveWhileStopsWaited = false;
         engine.CallHook = async call =>
         {
             if (call.StartsWith("remove container", StringComparison.Ordinal))
             {
                 if (Volatile.Read(ref stopsDone) < count) Interlocked.Increment(ref removesBeforeLastStop);
+                aRemove.TrySetResult();
                 return;
             }
             if (!call.StartsWith("stop container", StringComparison.Ordinal)) return;
@@ -85,6 +89,15 @@ public class PlanExecutorTests
             // The first wave waits until the cap is reached, so the test sees the cap rather than a lucky schedule.
             if (now == PlanExecutor.DefaultLeaves) firstStopsHeld.TrySetResult();
             await firstStopsHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            // The second wave lasts until a remove ran (or 10 s), with ~190 stops still waiting for their turn: a remove
+            // queued behind them would not come meanwhile. Without this hold, whether a remove ran before the last
+            // stop was the thread pool's choice (a busy one chained all 200 stops first).
+            if (Interlocked.Increment(ref stopsStarted) > PlanExecutor.DefaultLeaves
+                && await Task.WhenAny(aRemove.Task, Task.Delay(TimeSpan.FromSeconds(10))) != aRemove.Task)
+            {
+                noRemoveWhileStopsWaited = true;
+                aRemove.TrySetResult();
+            }
             Interlocked.Decrement(ref stopping);
             Interlocked.Increment(ref stopsDone);
         };
@@ -92,6 +105,7 @@ public class PlanExecutorTests
         var result = await new PlanExecutor(engine).ExecuteAsync(Planner.PlanDown(project, observed, new DownOptions()), default);
         result.Succeeded.Should().BeTrue();
         mostStopping.Should().Be(PlanExecutor.DefaultLeaves);
+        noRemoveWhileStopsWaited.Should().BeFalse("a remove whose stop is done runs while other stops wait for their turn");
         removesBeforeLastStop.Should().BeGreaterThan(0);
         engine.Containers.Should().BeEmpty();
     }
