@@ -52,12 +52,13 @@ public sealed partial class DockerEngine
 
     private string Where => Endpoint?.ToString() ?? "the default socket";
 
-    /// <summary>Checks that an engine answers within <see cref="AnswerTimeout"/>; the message says what to do when it does not.</summary>
-    public async Task<string> PingAsync(CancellationToken cancellationToken)
-    {
-        var version = await WithAnswerTimeout(ct => _client.System.GetVersionAsync(ct), cancellationToken).ConfigureAwait(false);
-        return $"{version.Version} (API {version.APIVersion})";
-    }
+    /// <summary>
+    /// Checks that an engine answers within <see cref="AnswerTimeout"/>; the message says what to do when it does not.
+    /// <c>/_ping</c>, not <c>/version</c>: Engine 20.10 answers a version by running <c>runc</c> and <c>docker-init</c>
+    /// (10–15 ms with 500 containers, against under 1 ms), and this is on every command's path and each host probe.
+    /// </summary>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        WithAnswerTimeout(async ct => { await _client.System.PingAsync(ct).ConfigureAwait(false); return true; }, cancellationToken);
 
     /// <summary>Runs a short engine call (no streaming, no waiting on containers) with the answer timeout.</summary>
     private async Task<T> WithAnswerTimeout<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)

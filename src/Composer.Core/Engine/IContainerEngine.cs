@@ -8,7 +8,7 @@ namespace Composer.Core.Engine;
 public interface IContainerEngine : IEngine, IEventSource
 {
     /// <summary>Checks that an engine answers; the message says how to start one when none does.</summary>
-    Task<string> PingAsync(CancellationToken cancellationToken);
+    Task PingAsync(CancellationToken cancellationToken);
     /// <summary>
     /// Fails with every key of the selected services (all when none is named) that this engine cannot honour, naming
     /// the key and the engine's version; <c>up</c> calls it before it builds or creates anything.

@@ -229,15 +229,12 @@ public sealed class HostEngines : IContainerEngine, IDisposable
         return providerEndpoints is null ? endpoints with { Environment = [] } : endpoints with { Environment = providerEndpoints.Environment };
     }
 
-    public async Task<string> PingAsync(CancellationToken cancellationToken)
-    {
-        var tasks = _engines.Select(async kv =>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_engines.Select(async kv =>
         {
-            try { return $"{kv.Key}: {await kv.Value.PingAsync(cancellationToken).ConfigureAwait(false)}"; }
+            try { await kv.Value.PingAsync(cancellationToken).ConfigureAwait(false); }
             catch (EngineException e) { throw new EngineException($"host \"{kv.Key}\": {e.Message}", e); }
-        }).ToList();
-        return string.Join(", ", await Task.WhenAll(tasks).ConfigureAwait(false));
-    }
+        }));
 
     public async Task CheckRequirementsAsync(Project project, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {

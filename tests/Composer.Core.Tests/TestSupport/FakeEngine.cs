@@ -208,7 +208,7 @@ public sealed partial class FakeEngine : IContainerEngine
     public long ExecExitCode { get; set; }
     public long RunExitCode { get; set; }
 
-    public Task<string> PingAsync(CancellationToken ct) => Task.FromResult("fake");
+    public Task PingAsync(CancellationToken ct) => Task.CompletedTask;
     public Task CheckRequirementsAsync(Project project, IReadOnlyCollection<string> services, CancellationToken ct) => Task.CompletedTask;
 
     public async IAsyncEnumerable<LogLine> LogsAsync(string container, bool follow, string? tail, bool timestamps, [EnumeratorCancellation] CancellationToken ct)
