@@ -83,7 +83,7 @@ public class DashboardTests
         using var events = await http.GetAsync($"/api/events?{token}", HttpCompletionOption.ResponseHeadersRead, streaming.Token);
         using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(streaming.Token));
         (await reader.ReadLineAsync(streaming.Token)).Should().Be(": connected");
-        System.Diagnostics.Process.GetProcessById((int)(await project.InspectAsync("db")).State.Pid).Kill();
+        await project.CrashAsync("db");
         while (await reader.ReadLineAsync(streaming.Token) is { } line
                && !(line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains("\"action\":\"die\"") && line.Contains("\"service\":\"db\"")))
         {

@@ -52,6 +52,12 @@ public sealed class TestProject : IAsyncDisposable
     public async Task<ContainerInspectResponse> InspectAsync(string service, int number = 1) =>
         await (await Engine.ClientAsync()).Containers.InspectContainerAsync(ContainerName(service, number));
 
+    /// <summary>SIGKILL from the host: to the engine, the container died by itself (not a kill through its API, which watch leaves alone).</summary>
+    public static void KillFromHost(long pid) => System.Diagnostics.Process.GetProcessById((int)pid).Kill();
+
+    /// <summary>Crashes a service's container: <see cref="KillFromHost"/> of its process.</summary>
+    public async Task CrashAsync(string service, int number = 1) => KillFromHost((await InspectAsync(service, number)).State.Pid);
+
     public async Task<IList<ContainerListResponse>> ContainersAsync()
     {
         var client = await Engine.ClientAsync();

@@ -24,8 +24,7 @@ public class WatchAmbassadorTests
         {
             var target = oks + 5;
             await Eventually.Until(() => ReadLog(project), l => Count(l, "ok") >= target, "requests to go through", Deadline);
-            var backend = await project.InspectAsync("backend");
-            System.Diagnostics.Process.GetProcessById((int)backend.State.Pid).Kill();
+            await project.CrashAsync("backend");
             var incident = await watch.NextIncidentAsync(project.ContainerName("backend"));
             incident.GetProperty("outcome").GetString().Should().Be("restarted");
             oks = Count(await ReadLog(project), "ok");

@@ -24,9 +24,6 @@ public class WatchTests
             command: ["sleep", "2147483647"]
         """;
 
-    /// <summary>SIGKILL from the host: to the engine, the container died by itself.</summary>
-    private static void KillFromHost(long pid) => System.Diagnostics.Process.GetProcessById((int)pid).Kill();
-
     [Fact]
     public async Task A_crashed_backend_comes_back_its_namespace_sharer_is_recreated_and_a_name_user_is_left_alone()
     {
@@ -36,7 +33,7 @@ public class WatchTests
         var sidecar = await project.InspectAsync("sidecar");
         await using var watch = await BackgroundComposer.WatchAsync(project);
 
-        KillFromHost((await project.InspectAsync("db")).State.Pid);
+        await project.CrashAsync("db");
 
         var incident = await watch.NextIncidentAsync(project.ContainerName("db"));
         incident.GetProperty("incident").GetString().Should().Be("crashed");
@@ -81,7 +78,7 @@ public class WatchTests
         EnvOf(app).Should().Contain($"DATABASE_PORT_80_TCP_ADDR={oldAddress}");
         await using var watch = await BackgroundComposer.WatchAsync(project);
 
-        KillFromHost((await project.InspectAsync("db")).State.Pid);
+        await project.CrashAsync("db");
         await Eventually.Until(async () => (await project.InspectAsync("db")).State.Running, running => !running, "db to be down");
         var client = await Engine.ClientAsync();
         await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
@@ -134,12 +131,12 @@ public class WatchTests
         var other = await project.InspectAsync("other1");
         await using var watch = await BackgroundComposer.WatchAsync(project);
 
-        KillFromHost(byName.State.Pid);
+        TestProject.KillFromHost(byName.State.Pid);
         var nameUser = await watch.NextIncidentAsync(project.ContainerName("byname"));
         nameUser.GetProperty("outcome").GetString().Should().Be("restarted");
         (await project.InspectAsync("byname")).ID.Should().Be(byName.ID, "restarted, not recreated: the scoped listing found it");
 
-        KillFromHost(db.State.Pid);
+        TestProject.KillFromHost(db.State.Pid);
         var backend = await watch.NextIncidentAsync(project.ContainerName("db"));
         backend.GetProperty("outcome").GetString().Should().Be("restarted");
         backend.GetProperty("relinked").EnumerateArray().Select(e => e.GetString()).Should().Contain(project.ContainerName("sidecar"));
@@ -262,7 +259,7 @@ public class WatchTests
         var sidecar = await project.InspectAsync("sidecar");
         await using var watch = await BackgroundComposer.WatchAsync(project);
 
-        KillFromHost((await project.InspectAsync("db")).State.Pid);
+        await project.CrashAsync("db");
 
         var incident = await watch.NextIncidentAsync(project.ContainerName("db"));
         incident.GetProperty("outcome").GetString().Should().Be("restarted by its restart policy");
@@ -280,7 +277,7 @@ public class WatchTests
         // Progress and watch messages go to stderr; wait until both containers run, then crash db.
         await Eventually.Until(async () => (await project.ContainersAsync()).Count(c => c.State == "running"), n => n == 3, "the project to be up");
         await Eventually.Until(() => Task.FromResult(up.Stderr), s => s.Contains("container(s) running"), "watch to start");
-        KillFromHost((await project.InspectAsync("db")).State.Pid);
+        await project.CrashAsync("db");
         await up.NextLineAsync(l => l.StartsWith("db-1 exited 137 → restarted in ", StringComparison.Ordinal), "the incident line");
         (await project.InspectAsync("db")).State.Running.Should().BeTrue();
     }
